@@ -1,0 +1,391 @@
+/**
+ * The embedded local stack: a real Apache Kafka broker (KRaft, single node, SASL/SCRAM and
+ * ACLs) and Apicurio Registry (Confluent-compatible API), fetched from Maven Central and run
+ * on loopback under one data folder (.liaison/ by default).
+ *
+ * Every process started here carries `-Dliaison.home=<folder>` on its command line, so that
+ * `down` stops exactly the processes `up` started and nothing else.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { Admin } from 'kafkajs';
+import {
+  liaisonHome,
+  type Connection,
+  type Credentials,
+  type StackCredentials,
+  type StackState,
+} from '../../services/shared/connection.ts';
+import { StackError } from '../../services/shared/errors.ts';
+import { createKafka } from '../../services/shared/kafka.ts';
+import { loadParties, type Party } from '../../services/shared/parties.ts';
+import { provision } from '../../services/shared/provisioning.ts';
+import { ADMIN_PRINCIPAL, principalOf } from '../../services/shared/topology.ts';
+import { findJava, requireMaven } from './java.ts';
+
+const POM = fileURLToPath(new URL('./pom.xml', import.meta.url));
+const KAFKA_MIN_JAVA = 17;
+/** Apicurio Registry 3.3 is compiled for Java 21. */
+const REGISTRY_MIN_JAVA = 21;
+
+export interface StackOptions {
+  home: string;
+  kafkaPort: number;
+  controllerPort: number;
+  registryPort: number;
+  registryManagementPort: number;
+  registryJava: string | undefined;
+  parties: Party[];
+  /** Progress lines for the person waiting. */
+  progress: (line: string) => void;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new StackError(`${name}: "${raw}" is not a TCP port`);
+  return value;
+}
+
+export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, progress = (line: string) => console.log(line)): StackOptions {
+  return {
+    home: liaisonHome(env),
+    // Off the usual defaults (9092, 8081) so a developer's own Kafka or registry does not clash.
+    kafkaPort: port(env, 'LIAISON_KAFKA_PORT', 19092),
+    controllerPort: port(env, 'LIAISON_CONTROLLER_PORT', 19093),
+    registryPort: port(env, 'LIAISON_REGISTRY_PORT', 18081),
+    registryManagementPort: port(env, 'LIAISON_REGISTRY_MANAGEMENT_PORT', 18082),
+    registryJava: env.LIAISON_REGISTRY_JAVA,
+    parties: loadParties(),
+    progress,
+  };
+}
+
+const paths = (home: string) => ({
+  dist: join(home, 'dist'),
+  kafkaLibs: join(home, 'dist', 'kafka', 'libs'),
+  registryJar: join(home, 'dist', 'apicurio', 'quarkus-run.jar'),
+  resolvedStamp: join(home, 'dist', '.resolved'),
+  credentials: join(home, 'credentials.json'),
+  state: join(home, 'stack.json'),
+  kafkaConfig: join(home, 'kafka', 'server.properties'),
+  kafkaLog4j: join(home, 'kafka', 'log4j2.properties'),
+  kafkaData: join(home, 'kafka', 'data'),
+  logs: join(home, 'logs'),
+  pid: (name: string) => join(home, 'run', `${name}.pid`),
+});
+
+// ---------------------------------------------------------------- artifacts
+
+/** Fetches the jars once; again only when the pom changes. */
+function resolveArtifacts(opts: StackOptions): void {
+  const p = paths(opts.home);
+  const pomHash = createHash('sha256').update(readFileSync(POM)).digest('hex');
+  if (existsSync(p.resolvedStamp) && readFileSync(p.resolvedStamp, 'utf8') === pomHash && existsSync(p.registryJar)) return;
+  const mvn = requireMaven();
+  opts.progress('Fetching Apache Kafka and Apicurio Registry from Maven Central (first run only, about 200 MB)...');
+  rmSync(p.dist, { recursive: true, force: true });
+  const result = spawnSync(mvn, ['-B', '-q', '-f', POM, 'generate-resources', `-Dliaison.dist=${p.dist}`], { stdio: 'inherit' });
+  if (result.status !== 0) throw new StackError(`Maven could not fetch the stack (exit ${result.status}); see the output above`);
+  if (!existsSync(p.registryJar)) throw new StackError(`Maven finished but ${p.registryJar} is missing`);
+  writeFileSync(p.resolvedStamp, pomHash);
+}
+
+// ---------------------------------------------------------------- credentials
+
+const secret = (): string => randomBytes(24).toString('base64url');
+
+/** Generated once into the data folder (mode 600); never committed, never logged. */
+function ensureCredentials(opts: StackOptions): StackCredentials {
+  const file = paths(opts.home).credentials;
+  if (existsSync(file)) {
+    const existing = JSON.parse(readFileSync(file, 'utf8')) as StackCredentials;
+    const missing = opts.parties.filter((p) => !existing.parties[p.code]).map((p) => p.code);
+    if (missing.length > 0) {
+      throw new StackError(
+        `config/parties.yaml lists ${missing.join(', ')} that the stack in ${opts.home} was not formatted with: ` +
+          'run `make clean-stack` (drops all local data) and `make up` again',
+      );
+    }
+    return existing;
+  }
+  const credentials: StackCredentials = {
+    admin: { username: ADMIN_PRINCIPAL, password: secret() },
+    parties: Object.fromEntries(opts.parties.map((p) => [p.code, { username: principalOf(p.code), password: secret() }])),
+  };
+  writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  return credentials;
+}
+
+// ---------------------------------------------------------------- processes
+
+function readPid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Alive, and really ours: its command line names this data folder. */
+function isOurs(pid: number, home: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(`-Dliaison.home=${home}`);
+  } catch {
+    return false;
+  }
+}
+
+function runningPid(home: string, name: string): number | undefined {
+  const pid = readPid(paths(home).pid(name));
+  return pid !== undefined && isOurs(pid, home) ? pid : undefined;
+}
+
+function startDetached(home: string, name: string, bin: string, args: string[], cwd: string): number {
+  const p = paths(home);
+  mkdirSync(p.logs, { recursive: true });
+  mkdirSync(join(home, 'run'), { recursive: true });
+  const out = openSync(join(p.logs, `${name}.log`), 'a');
+  const child = spawn(bin, [`-Dliaison.home=${home}`, ...args], { cwd, detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  if (child.pid === undefined) throw new StackError(`${name}: could not start ${bin}`);
+  writeFileSync(p.pid(name), String(child.pid));
+  return child.pid;
+}
+
+function logTail(home: string, name: string, lines = 15): string {
+  const file = join(paths(home).logs, `${name}.log`);
+  if (!existsSync(file)) return '(no log)';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+// ---------------------------------------------------------------- kafka
+
+function kafkaProperties(opts: StackOptions, admin: Credentials): string {
+  const p = paths(opts.home);
+  const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${admin.username}" password="${admin.password}";`;
+  // The controller listener authenticates with PLAIN against a user defined only here, so no
+  // unauthenticated principal is ever a super user.
+  const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${admin.username}" password="${admin.password}" user_${admin.username}="${admin.password}";`;
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
+    `listeners=CLIENT://127.0.0.1:${opts.kafkaPort},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
+    `advertised.listeners=CLIENT://127.0.0.1:${opts.kafkaPort}`,
+    'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=CLIENT',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    'sasl.mechanism.controller.protocol=PLAIN',
+    'listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512',
+    `listener.name.client.scram-sha-512.sasl.jaas.config=${scram}`,
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    `listener.name.controller.plain.sasl.jaas.config=${plain}`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${admin.username}`,
+    'allow.everyone.if.no.acl.found=false',
+    'auto.create.topics.enable=false',
+    `log.dirs=${p.kafkaData}`,
+    'num.partitions=3',
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'share.coordinator.state.topic.replication.factor=1',
+    'share.coordinator.state.topic.min.isr=1',
+    // One node: no point waiting for more members before the first rebalance.
+    'group.initial.rebalance.delay.ms=0',
+    '',
+  ].join('\n');
+}
+
+const LOG4J2 = [
+  'status = warn',
+  'appender.console.type = Console',
+  'appender.console.name = STDOUT',
+  'appender.console.layout.type = PatternLayout',
+  'appender.console.layout.pattern = [%d] %p %m (%c)%n',
+  'rootLogger.level = INFO',
+  'rootLogger.appenderRef.stdout.ref = STDOUT',
+  'logger.kafka.name = kafka',
+  'logger.kafka.level = WARN',
+  'logger.apache.name = org.apache.kafka',
+  'logger.apache.level = WARN',
+  '',
+].join('\n');
+
+function startKafka(opts: StackOptions, credentials: StackCredentials): void {
+  const p = paths(opts.home);
+  const java = findJava('Apache Kafka', KAFKA_MIN_JAVA, undefined);
+  mkdirSync(join(opts.home, 'kafka'), { recursive: true });
+  writeFileSync(p.kafkaConfig, kafkaProperties(opts, credentials.admin), { mode: 0o600 });
+  writeFileSync(p.kafkaLog4j, LOG4J2);
+  const common = [`-Dlog4j2.configurationFile=${p.kafkaLog4j}`, '-cp', join(p.kafkaLibs, '*')];
+
+  if (!existsSync(join(p.kafkaData, 'meta.properties'))) {
+    opts.progress('Formatting Kafka storage (KRaft) with the SCRAM principals...');
+    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
+    const scram = [credentials.admin, ...Object.values(credentials.parties)].flatMap((c) => [
+      '--add-scram',
+      `SCRAM-SHA-512=[name=${c.username},password=${c.password}]`,
+    ]);
+    const format = spawnSync(java.bin, [...common, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.kafkaConfig, ...scram], {
+      encoding: 'utf8',
+    });
+    if (format.status !== 0) {
+      // The tool echoes its arguments on some errors; keep passwords out of what we print.
+      const passwords = [credentials.admin, ...Object.values(credentials.parties)].map((c) => c.password);
+      const message = passwords.reduce((text, pw) => text.split(pw).join('***'), `${format.stderr}${format.stdout}`);
+      throw new StackError(`Kafka storage format failed: ${message.trim()}`);
+    }
+  }
+  const heap = process.env.LIAISON_KAFKA_HEAP ?? '1g';
+  startDetached(opts.home, 'kafka', java.bin, [`-Xmx${heap}`, '-Xms256m', '-XX:+UseG1GC', '-Djava.awt.headless=true', ...common, 'kafka.Kafka', p.kafkaConfig], opts.home);
+}
+
+// ---------------------------------------------------------------- registry
+
+function startRegistry(opts: StackOptions): void {
+  const p = paths(opts.home);
+  const java = findJava('Apicurio Registry', REGISTRY_MIN_JAVA, opts.registryJava);
+  startDetached(
+    opts.home,
+    'registry',
+    java.bin,
+    [
+      '-Xmx512m',
+      `-Dquarkus.http.host=127.0.0.1`,
+      `-Dquarkus.http.port=${opts.registryPort}`,
+      `-Dquarkus.management.host=127.0.0.1`,
+      `-Dquarkus.management.port=${opts.registryManagementPort}`,
+      // In-memory storage: the schemas are registered again by the services at start-up.
+      '-Dapicurio.storage.kind=sql',
+      '-Dapicurio.storage.sql.kind=h2',
+      '-jar',
+      p.registryJar,
+    ],
+    join(p.dist, 'apicurio'),
+  );
+}
+
+// ---------------------------------------------------------------- readiness
+
+async function waitFor<T>(what: string, name: string, opts: StackOptions, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (runningPid(opts.home, name) === undefined) {
+      throw new StackError(`${what} exited during start-up; last lines of ${join(paths(opts.home).logs, `${name}.log`)}:\n${logTail(opts.home, name)}`);
+    }
+    try {
+      return await attempt();
+    } catch (error) {
+      last = error;
+      await sleep(500);
+    }
+  }
+  throw new StackError(`${what} was not ready after ${timeoutMs / 1000}s (${(last as Error)?.message ?? 'no answer'}); see ${paths(opts.home).logs}`);
+}
+
+export function connectionOf(opts: StackOptions, credentials: StackCredentials): Connection {
+  return {
+    brokers: [`127.0.0.1:${opts.kafkaPort}`],
+    registryUrl: `http://127.0.0.1:${opts.registryPort}/apis/ccompat/v7`,
+    ssl: false,
+    mechanism: 'scram-sha-512',
+    credentials,
+  };
+}
+
+async function withAdmin<T>(connection: Connection, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const kafka = createKafka({ connection, credentials: connection.credentials.admin, clientId: 'liaison-stack' });
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function registryReady(connection: Connection): Promise<void> {
+  const response = await fetch(`${connection.registryUrl}/subjects`);
+  if (!response.ok) throw new Error(`registry answered ${response.status}`);
+}
+
+/** BACKWARD compatibility for every subject: consumers on the new schema can read old records. */
+async function setGlobalCompatibility(connection: Connection): Promise<void> {
+  const response = await fetch(`${connection.registryUrl}/config`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ compatibility: 'BACKWARD' }),
+  });
+  if (!response.ok) throw new StackError(`could not set the registry's global compatibility: ${response.status} ${await response.text()}`);
+}
+
+// ---------------------------------------------------------------- up / down / status
+
+export interface StackInfo {
+  connection: Connection;
+  /** True when this call started a process; false when the stack was already running. */
+  started: boolean;
+}
+
+export async function stackUp(opts: StackOptions): Promise<StackInfo> {
+  mkdirSync(opts.home, { recursive: true, mode: 0o700 });
+  chmodSync(opts.home, 0o700);
+  resolveArtifacts(opts);
+  const credentials = ensureCredentials(opts);
+  const connection = connectionOf(opts, credentials);
+
+  let started = false;
+  if (runningPid(opts.home, 'kafka') === undefined) {
+    opts.progress(`Starting Apache Kafka on 127.0.0.1:${opts.kafkaPort}...`);
+    startKafka(opts, credentials);
+    started = true;
+  }
+  if (runningPid(opts.home, 'registry') === undefined) {
+    opts.progress(`Starting Apicurio Registry on 127.0.0.1:${opts.registryPort}...`);
+    startRegistry(opts);
+    started = true;
+  }
+
+  await waitFor('Apache Kafka', 'kafka', opts, 120_000, () => withAdmin(connection, (admin) => admin.describeCluster()));
+  await waitFor('Apicurio Registry', 'registry', opts, 120_000, () => registryReady(connection));
+  await setGlobalCompatibility(connection);
+  const provisioned = await withAdmin(connection, (admin) => provision(admin, opts.parties));
+  opts.progress(`Provisioned ${provisioned.topicsTotal} topics (${provisioned.topicsCreated} new) and ${provisioned.acls} ACLs for ${opts.parties.length} parties.`);
+
+  const state: StackState = { brokers: connection.brokers, registryUrl: connection.registryUrl, credentialsFile: paths(opts.home).credentials };
+  writeFileSync(paths(opts.home).state, JSON.stringify(state, null, 2));
+  return { connection, started };
+}
+
+export async function stackDown(opts: StackOptions): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const name of ['registry', 'kafka']) {
+    const pid = runningPid(opts.home, name);
+    rmSync(paths(opts.home).pid(name), { force: true });
+    if (pid === undefined) continue;
+    opts.progress(`Stopping ${name} (pid ${pid})...`);
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 30_000;
+    while (isOurs(pid, opts.home) && Date.now() < deadline) await sleep(200);
+    if (isOurs(pid, opts.home)) process.kill(pid, 'SIGKILL');
+    stopped.push(name);
+  }
+  rmSync(paths(opts.home).state, { force: true });
+  return stopped;
+}
+
+export interface StackStatus {
+  kafka: number | undefined;
+  registry: number | undefined;
+}
+
+export function stackStatus(opts: StackOptions): StackStatus {
+  return { kafka: runningPid(opts.home, 'kafka'), registry: runningPid(opts.home, 'registry') };
+}

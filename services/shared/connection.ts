@@ -1,0 +1,92 @@
+/**
+ * Where Liaison finds Kafka and the schema registry, and with which principal it connects.
+ * One place for every service, the CLI and the tests.
+ *
+ * Order: explicit environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, KAFKA_USERNAME, KAFKA_PASSWORD),
+ * else the embedded stack's state file written by `make up` (.liaison/stack.json).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from './errors.ts';
+
+export type SaslMechanism = 'scram-sha-512' | 'scram-sha-256' | 'plain';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface Connection {
+  brokers: string[];
+  registryUrl: string;
+  ssl: boolean;
+  mechanism: SaslMechanism;
+  /** The admin principal (infrastructure and gateway) and one principal per party. */
+  credentials: StackCredentials;
+}
+
+export interface StackCredentials {
+  admin: Credentials;
+  parties: Record<string, Credentials>;
+}
+
+/** What `make up` leaves behind for clients: .liaison/stack.json */
+export interface StackState {
+  brokers: string[];
+  registryUrl: string;
+  credentialsFile: string;
+}
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function liaisonHome(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.LIAISON_HOME ?? join(PROJECT_ROOT, '.liaison'));
+}
+
+export function readCredentialsFile(file: string): StackCredentials {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as StackCredentials;
+  } catch (cause) {
+    throw new ConfigError(`${file}: cannot read the credentials file (${(cause as Error).message})`, { cause });
+  }
+}
+
+const MECHANISMS: readonly SaslMechanism[] = ['scram-sha-512', 'scram-sha-256', 'plain'];
+
+export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connection {
+  const mechanism = (env.KAFKA_SASL_MECHANISM ?? 'scram-sha-512').toLowerCase() as SaslMechanism;
+  if (!MECHANISMS.includes(mechanism)) {
+    throw new ConfigError(`KAFKA_SASL_MECHANISM: "${env.KAFKA_SASL_MECHANISM}" is not one of ${MECHANISMS.join(', ')}`);
+  }
+  const ssl = env.KAFKA_SSL === 'true';
+
+  if (env.KAFKA_BROKERS) {
+    if (!env.SCHEMA_REGISTRY_URL) throw new ConfigError('SCHEMA_REGISTRY_URL: required when KAFKA_BROKERS is set');
+    const credentials = env.LIAISON_CREDENTIALS
+      ? readCredentialsFile(env.LIAISON_CREDENTIALS)
+      : { admin: adminFromEnv(env), parties: {} };
+    return { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), registryUrl: env.SCHEMA_REGISTRY_URL, ssl, mechanism, credentials };
+  }
+
+  const stateFile = join(liaisonHome(env), 'stack.json');
+  if (!existsSync(stateFile)) {
+    throw new ConfigError('no Kafka configured: set KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or start the embedded stack with `make up`');
+  }
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
+  return { brokers: state.brokers, registryUrl: state.registryUrl, ssl, mechanism, credentials: readCredentialsFile(state.credentialsFile) };
+}
+
+function adminFromEnv(env: NodeJS.ProcessEnv): Credentials {
+  if (!env.KAFKA_USERNAME || !env.KAFKA_PASSWORD) {
+    throw new ConfigError('KAFKA_USERNAME and KAFKA_PASSWORD: required when KAFKA_BROKERS is set without LIAISON_CREDENTIALS');
+  }
+  return { username: env.KAFKA_USERNAME, password: env.KAFKA_PASSWORD };
+}
+
+/** The credentials of one party's principal; a clear error when the party has none. */
+export function partyCredentials(connection: Connection, code: string): Credentials {
+  const found = connection.credentials.parties[code];
+  if (!found) throw new ConfigError(`no Kafka credentials for party "${code}"`);
+  return found;
+}

@@ -1,0 +1,37 @@
+/** The one way Liaison builds a Kafka client. */
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { Connection, Credentials } from './connection.ts';
+import type { Logger } from './logger.ts';
+
+const LEVELS: Record<number, string> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export interface KafkaClientOptions {
+  connection: Connection;
+  credentials: Credentials;
+  clientId: string;
+  logger?: Logger;
+}
+
+export function createKafka({ connection, credentials, clientId, logger }: KafkaClientOptions): Kafka {
+  const sasl = { mechanism: connection.mechanism, username: credentials.username, password: credentials.password } as SASLOptions;
+  return new Kafka({
+    clientId,
+    brokers: connection.brokers,
+    ssl: connection.ssl,
+    sasl,
+    connectionTimeout: 5_000,
+    retry: { retries: 8, initialRetryTime: 200 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      if (!logger) return;
+      // kafkajs messages carry broker and topic names, never record contents.
+      const { message, ...extra } = entry.log;
+      logger.log(LEVELS[entry.level] ?? 'info', message, { kafka: entry.namespace, ...extra });
+    },
+  });
+}

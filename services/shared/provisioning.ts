@@ -1,0 +1,59 @@
+/**
+ * Applies the topology plan (topics and ACLs) to a Kafka cluster with the admin principal.
+ * Idempotent: existing topics and ACLs are left as they are.
+ */
+import kafkajs, { type Admin } from 'kafkajs';
+import type { Party } from './parties.ts';
+import { aclPlan, topicPlan, type AclSpec } from './topology.ts';
+
+// kafkajs is CommonJS and these enums are not visible to Node's named-export detection.
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+
+const RESOURCE = {
+  TOPIC: AclResourceTypes.TOPIC,
+  GROUP: AclResourceTypes.GROUP,
+  TRANSACTIONAL_ID: AclResourceTypes.TRANSACTIONAL_ID,
+} as const;
+const OPERATION = {
+  READ: AclOperationTypes.READ,
+  WRITE: AclOperationTypes.WRITE,
+  DESCRIBE: AclOperationTypes.DESCRIBE,
+} as const;
+
+export interface ProvisionResult {
+  topicsCreated: number;
+  topicsTotal: number;
+  acls: number;
+}
+
+export async function provision(admin: Admin, parties: readonly Party[], replicationFactor = 1): Promise<ProvisionResult> {
+  const plan = topicPlan(parties);
+  const existing = new Set(await admin.listTopics());
+  const missing = plan.filter((t) => !existing.has(t.name));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor,
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+  const acls = aclPlan(parties);
+  await admin.createAcls({ acl: acls.map(toKafkaAcl) });
+  return { topicsCreated: missing.length, topicsTotal: plan.length, acls: acls.length };
+}
+
+function toKafkaAcl(spec: AclSpec) {
+  return {
+    resourceType: RESOURCE[spec.resource],
+    resourceName: spec.name,
+    resourcePatternType: spec.pattern === 'LITERAL' ? ResourcePatternTypes.LITERAL : ResourcePatternTypes.PREFIXED,
+    principal: spec.principal,
+    host: '*',
+    operation: OPERATION[spec.operation],
+    permissionType: AclPermissionTypes.ALLOW,
+  };
+}

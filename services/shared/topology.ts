@@ -1,0 +1,76 @@
+/**
+ * The Kafka topology of Liaison as data: which topics exist and which principal may do what.
+ * The embedded stack, the tests and the deployment manifests all derive from this one plan.
+ */
+import type { Party } from './parties.ts';
+
+export const topics = {
+  /** Written only by the party's own principal: the topic proves the origin (DESIGN.md). */
+  outbox: (code: string) => `liaison.outbox.${code}`,
+  /** Written only by the gateway, read only by the party's own principal. */
+  inbox: (code: string) => `liaison.inbox.${code}`,
+  /** Delivery reports for notices the party sent. */
+  reports: (code: string) => `liaison.reports.${code}`,
+  audit: 'liaison.audit',
+  dlq: 'liaison.dlq',
+} as const;
+
+export const ADMIN_PRINCIPAL = 'liaison-admin';
+export const principalOf = (code: string): string => `country-${code}`;
+/** Consumer groups and transactional ids of a party start with this prefix. */
+export const groupPrefixOf = (code: string): string => `liaison.${code}.`;
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  config: Record<string, string>;
+}
+
+export function topicPlan(parties: readonly Party[]): TopicSpec[] {
+  const perParty = parties.flatMap((p) => [
+    { name: topics.outbox(p.code), partitions: 3, config: {} },
+    { name: topics.inbox(p.code), partitions: 3, config: {} },
+    { name: topics.reports(p.code), partitions: 3, config: {} },
+  ]);
+  return [
+    ...perParty,
+    // One partition: the audit trail is a single hash chain, kept forever.
+    { name: topics.audit, partitions: 1, config: { 'retention.ms': '-1' } },
+    { name: topics.dlq, partitions: 1, config: {} },
+  ];
+}
+
+export type AclResource = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
+export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE';
+
+export interface AclSpec {
+  principal: string;
+  resource: AclResource;
+  pattern: 'LITERAL' | 'PREFIXED';
+  name: string;
+  operation: AclOperation;
+}
+
+/** A party may write its outbox, read its inbox and reports, and use its own groups; nothing else. */
+export function aclPlan(parties: readonly Party[]): AclSpec[] {
+  return parties.flatMap((p): AclSpec[] => {
+    const principal = `User:${principalOf(p.code)}`;
+    const topic = (name: string, operation: AclOperation): AclSpec => ({
+      principal, resource: 'TOPIC', pattern: 'LITERAL', name, operation,
+    });
+    const prefixed = (resource: AclResource, operation: AclOperation): AclSpec => ({
+      principal, resource, pattern: 'PREFIXED', name: groupPrefixOf(p.code), operation,
+    });
+    return [
+      topic(topics.outbox(p.code), 'WRITE'),
+      topic(topics.outbox(p.code), 'DESCRIBE'),
+      topic(topics.inbox(p.code), 'READ'),
+      topic(topics.inbox(p.code), 'DESCRIBE'),
+      topic(topics.reports(p.code), 'READ'),
+      topic(topics.reports(p.code), 'DESCRIBE'),
+      prefixed('GROUP', 'READ'),
+      prefixed('TRANSACTIONAL_ID', 'WRITE'),
+      prefixed('TRANSACTIONAL_ID', 'DESCRIBE'),
+    ];
+  });
+}
