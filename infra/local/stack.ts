@@ -23,7 +23,7 @@ import {
 import { StackError } from '../../services/shared/errors.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { loadParties, type Party } from '../../services/shared/parties.ts';
-import { provision } from '../../services/shared/provisioning.ts';
+import { provision, type ProvisionResult } from '../../services/shared/provisioning.ts';
 import { ADMIN_PRINCIPAL, principalOf } from '../../services/shared/topology.ts';
 import { findJava, requireMaven } from './java.ts';
 
@@ -100,6 +100,13 @@ function resolveArtifacts(opts: StackOptions): void {
 
 const secret = (): string => randomBytes(24).toString('base64url');
 
+export function generateCredentials(parties: readonly Party[]): StackCredentials {
+  return {
+    admin: { username: ADMIN_PRINCIPAL, password: secret() },
+    parties: Object.fromEntries(parties.map((p) => [p.code, { username: principalOf(p.code), password: secret() }])),
+  };
+}
+
 /** Generated once into the data folder (mode 600); never committed, never logged. */
 function ensureCredentials(opts: StackOptions): StackCredentials {
   const file = paths(opts.home).credentials;
@@ -114,10 +121,7 @@ function ensureCredentials(opts: StackOptions): StackCredentials {
     }
     return existing;
   }
-  const credentials: StackCredentials = {
-    admin: { username: ADMIN_PRINCIPAL, password: secret() },
-    parties: Object.fromEntries(opts.parties.map((p) => [p.code, { username: principalOf(p.code), password: secret() }])),
-  };
+  const credentials = generateCredentials(opts.parties);
   writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   return credentials;
 }
@@ -164,8 +168,18 @@ function logTail(home: string, name: string, lines = 15): string {
 
 // ---------------------------------------------------------------- kafka
 
-function kafkaProperties(opts: StackOptions, admin: Credentials): string {
-  const p = paths(opts.home);
+export interface KafkaListenSettings {
+  /** Address the client listener binds to (127.0.0.1 on the embedded stack). */
+  listenHost: string;
+  /** Address clients are told to connect to. */
+  advertisedHost: string;
+  kafkaPort: number;
+  controllerPort: number;
+  logDirs: string;
+}
+
+/** server.properties of a single-node KRaft broker with SCRAM clients and ACLs; also used for containers. */
+export function kafkaServerProperties(listen: KafkaListenSettings, admin: Credentials): string {
   const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${admin.username}" password="${admin.password}";`;
   // The controller listener authenticates with PLAIN against a user defined only here, so no
   // unauthenticated principal is ever a super user.
@@ -173,9 +187,9 @@ function kafkaProperties(opts: StackOptions, admin: Credentials): string {
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
-    `listeners=CLIENT://127.0.0.1:${opts.kafkaPort},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
-    `advertised.listeners=CLIENT://127.0.0.1:${opts.kafkaPort}`,
+    `controller.quorum.voters=1@127.0.0.1:${listen.controllerPort}`,
+    `listeners=CLIENT://${listen.listenHost}:${listen.kafkaPort},CONTROLLER://127.0.0.1:${listen.controllerPort}`,
+    `advertised.listeners=CLIENT://${listen.advertisedHost}:${listen.kafkaPort}`,
     'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=CLIENT',
@@ -189,7 +203,7 @@ function kafkaProperties(opts: StackOptions, admin: Credentials): string {
     `super.users=User:${admin.username}`,
     'allow.everyone.if.no.acl.found=false',
     'auto.create.topics.enable=false',
-    `log.dirs=${p.kafkaData}`,
+    `log.dirs=${listen.logDirs}`,
     'num.partitions=3',
     'offsets.topic.replication.factor=1',
     'transaction.state.log.replication.factor=1',
@@ -201,6 +215,16 @@ function kafkaProperties(opts: StackOptions, admin: Credentials): string {
     '',
   ].join('\n');
 }
+
+/** Arguments of `kafka-storage format` that create every principal's SCRAM credential. */
+export function scramFormatArgs(credentials: StackCredentials): string[] {
+  return [credentials.admin, ...Object.values(credentials.parties)].flatMap((c) => [
+    '--add-scram',
+    `SCRAM-SHA-512=[name=${c.username},password=${c.password}]`,
+  ]);
+}
+
+export const newClusterId = (): string => randomBytes(16).toString('base64url').slice(0, 22);
 
 const LOG4J2 = [
   'status = warn',
@@ -221,18 +245,14 @@ function startKafka(opts: StackOptions, credentials: StackCredentials): void {
   const p = paths(opts.home);
   const java = findJava('Apache Kafka', KAFKA_MIN_JAVA, undefined);
   mkdirSync(join(opts.home, 'kafka'), { recursive: true });
-  writeFileSync(p.kafkaConfig, kafkaProperties(opts, credentials.admin), { mode: 0o600 });
+  const listen = { listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', kafkaPort: opts.kafkaPort, controllerPort: opts.controllerPort, logDirs: p.kafkaData };
+  writeFileSync(p.kafkaConfig, kafkaServerProperties(listen, credentials.admin), { mode: 0o600 });
   writeFileSync(p.kafkaLog4j, LOG4J2);
   const common = [`-Dlog4j2.configurationFile=${p.kafkaLog4j}`, '-cp', join(p.kafkaLibs, '*')];
 
   if (!existsSync(join(p.kafkaData, 'meta.properties'))) {
     opts.progress('Formatting Kafka storage (KRaft) with the SCRAM principals...');
-    const clusterId = randomBytes(16).toString('base64url').slice(0, 22);
-    const scram = [credentials.admin, ...Object.values(credentials.parties)].flatMap((c) => [
-      '--add-scram',
-      `SCRAM-SHA-512=[name=${c.username},password=${c.password}]`,
-    ]);
-    const format = spawnSync(java.bin, [...common, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.kafkaConfig, ...scram], {
+    const format = spawnSync(java.bin, [...common, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', p.kafkaConfig, ...scramFormatArgs(credentials)], {
       encoding: 'utf8',
     });
     if (format.status !== 0) {
@@ -300,7 +320,7 @@ export function connectionOf(opts: StackOptions, credentials: StackCredentials):
   };
 }
 
-async function withAdmin<T>(connection: Connection, work: (admin: Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(connection: Connection, work: (admin: Admin) => Promise<T>): Promise<T> {
   const kafka = createKafka({ connection, credentials: connection.credentials.admin, clientId: 'liaison-stack' });
   const admin = kafka.admin({ retry: { retries: 0 } });
   await admin.connect();
@@ -324,6 +344,12 @@ async function setGlobalCompatibility(connection: Connection): Promise<void> {
     body: JSON.stringify({ compatibility: 'BACKWARD' }),
   });
   if (!response.ok) throw new StackError(`could not set the registry's global compatibility: ${response.status} ${await response.text()}`);
+}
+
+/** Registry compatibility, topics and ACLs: what every Liaison cluster needs before services start. */
+export async function prepareCluster(connection: Connection, parties: readonly Party[]): Promise<ProvisionResult> {
+  await setGlobalCompatibility(connection);
+  return withAdmin(connection, (admin) => provision(admin, parties));
 }
 
 // ---------------------------------------------------------------- up / down / status
@@ -355,8 +381,7 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
 
   await waitFor('Apache Kafka', 'kafka', opts, 120_000, () => withAdmin(connection, (admin) => admin.describeCluster()));
   await waitFor('Apicurio Registry', 'registry', opts, 120_000, () => registryReady(connection));
-  await setGlobalCompatibility(connection);
-  const provisioned = await withAdmin(connection, (admin) => provision(admin, opts.parties));
+  const provisioned = await prepareCluster(connection, opts.parties);
   opts.progress(`Provisioned ${provisioned.topicsTotal} topics (${provisioned.topicsCreated} new) and ${provisioned.acls} ACLs for ${opts.parties.length} parties.`);
 
   const state: StackState = { brokers: connection.brokers, registryUrl: connection.registryUrl, credentialsFile: paths(opts.home).credentials };

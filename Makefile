@@ -1,0 +1,40 @@
+# Liaison: the two commands are `make up` (the main job on the embedded stack) and `make test`.
+SHELL := /bin/bash
+LIAISON := node bin/liaison.mjs
+
+.PHONY: help prerequisites install up down status test test-unit test-integration typecheck clean-stack
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+prerequisites: ## install Node.js, Java and Maven with apt-get when missing
+	@infra/local/prerequisites.sh
+
+node_modules/.liaison-installed: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: prerequisites node_modules/.liaison-installed ## install the npm packages (npm ci)
+
+up: install ## start the embedded stack (Kafka + schema registry on loopback); idempotent
+	@$(LIAISON) stack up
+
+down: install ## stop exactly what `make up` started
+	@$(LIAISON) stack down
+
+status: install ## show whether the embedded stack runs
+	@$(LIAISON) stack status
+
+typecheck: install ## TypeScript, strict
+	npx tsc -p tsconfig.json
+
+test-unit: install ## unit tests (no Kafka)
+	npx vitest run --project unit
+
+test-integration: install ## integration tests on a real broker and registry (started if needed, stopped after)
+	npx vitest run --project integration
+
+test: typecheck test-unit test-integration ## everything CI runs
+
+clean-stack: down ## drop the embedded stack's data, logs and credentials (keeps downloads)
+	rm -rf .liaison/kafka .liaison/logs .liaison/run .liaison/credentials.json .liaison/stack.json

@@ -1,0 +1,64 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminKafka, connection, unique } from '../../support/clients.ts';
+
+const seizureSchema = {
+  type: 'record',
+  name: 'Seizure',
+  namespace: 'eu.liaison.test',
+  fields: [
+    { name: 'substance', type: 'string' },
+    { name: 'kilograms', type: 'double' },
+    { name: 'port', type: 'string' },
+  ],
+};
+
+describe('Confluent wire format through the registry and the broker', () => {
+  const admin = adminKafka().admin();
+  const topic = unique('test.seizures');
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  });
+  afterAll(async () => {
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  });
+
+  it('registers an Avro schema, produces a record in the wire format, consumes and decodes it', async () => {
+    const registry = new SchemaRegistry({ host: connection().registryUrl });
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(seizureSchema) },
+      { subject: `${topic}-value` },
+    );
+    expect(id).toBeGreaterThan(0);
+
+    const value = await registry.encode(id, { substance: 'cocaine', kilograms: 1250.5, port: 'BEANR' });
+    // Confluent wire format: magic byte 0, then the schema id as a big-endian int32.
+    expect(value[0]).toBe(0);
+    expect(value.readInt32BE(1)).toBe(id);
+
+    const kafka = adminKafka();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: [{ key: 'case-ANR-2026-0042', value }] });
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: unique('test-group') });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const received = await new Promise<Buffer>((resolve) => {
+      void consumer.run({ eachMessage: async ({ message }) => resolve(message.value as Buffer) });
+    });
+    await consumer.disconnect();
+
+    expect(await registry.decode(received)).toEqual({ substance: 'cocaine', kilograms: 1250.5, port: 'BEANR' });
+  });
+
+  it('refuses a record whose schema id the registry does not know', async () => {
+    const registry = new SchemaRegistry({ host: connection().registryUrl });
+    const bogus = Buffer.concat([Buffer.from([0]), Buffer.from([0x7f, 0xff, 0xff, 0xf0]), Buffer.from('junk')]);
+    await expect(registry.decode(bogus)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { inject } from 'vitest';
+import { partyCredentials, type Connection } from '../../services/shared/connection.ts';
+import { createKafka } from '../../services/shared/kafka.ts';
+
+export const connection = (): Connection => inject('connection');
+
+/** Unique per test, so tests never see each other's topics, groups or records. */
+export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export const adminKafka = (clientId = unique('test-admin')): Kafka =>
+  createKafka({ connection: connection(), credentials: connection().credentials.admin, clientId });
+
+export const partyKafka = (code: string, clientId = unique(`test-${code}`)): Kafka =>
+  createKafka({ connection: connection(), credentials: partyCredentials(connection(), code), clientId });

@@ -1,0 +1,87 @@
+/**
+ * The same stack as infra/local, in containers, for machines with a container runtime:
+ * the official Apache Kafka image configured with the embedded stack's server.properties
+ * (SCRAM, ACLs, PLAIN controller listener) and the Apicurio Registry image.
+ */
+import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import type { Connection } from '../../services/shared/connection.ts';
+import { loadParties } from '../../services/shared/parties.ts';
+import {
+  generateCredentials,
+  kafkaServerProperties,
+  newClusterId,
+  prepareCluster,
+  scramFormatArgs,
+  withAdmin,
+} from '../../infra/local/stack.ts';
+
+const KAFKA_IMAGE = 'apache/kafka:4.3.1';
+const REGISTRY_IMAGE = 'apicurio/apicurio-registry:3.3.3';
+
+export async function containerRuntimeAvailable(): Promise<boolean> {
+  try {
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const shellQuote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+export async function startContainerStack(): Promise<{ connection: Connection; stop: () => Promise<void> }> {
+  const parties = loadParties();
+  const credentials = generateCredentials(parties);
+  // Clients must be told the address they reach the broker on, so the host port is fixed.
+  const kafkaPort = Number(process.env.LIAISON_KAFKA_PORT ?? 19092);
+  const properties = kafkaServerProperties(
+    { listenHost: '0.0.0.0', advertisedHost: '127.0.0.1', kafkaPort, controllerPort: 19093, logDirs: '/tmp/kraft-logs' },
+    credentials.admin,
+  );
+  const config = '/tmp/liaison/server.properties';
+  const format = ['/opt/kafka/bin/kafka-storage.sh', 'format', '-t', newClusterId(), '-c', config, ...scramFormatArgs(credentials)];
+  const started: StartedTestContainer[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((c) => c.stop()));
+  };
+  try {
+    started.push(
+      await new GenericContainer(KAFKA_IMAGE)
+        .withCopyContentToContainer([{ content: properties, target: config }])
+        .withExposedPorts({ container: kafkaPort, host: kafkaPort })
+        .withCommand(['bash', '-c', `${format.map(shellQuote).join(' ')} && exec /opt/kafka/bin/kafka-server-start.sh ${config}`])
+        .withWaitStrategy(Wait.forListeningPorts())
+        .start(),
+    );
+    const registry = await new GenericContainer(REGISTRY_IMAGE)
+      .withExposedPorts(8080)
+      .withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080))
+      .start();
+    started.push(registry);
+    const connection: Connection = {
+      brokers: [`127.0.0.1:${kafkaPort}`],
+      registryUrl: `http://${registry.getHost()}:${registry.getMappedPort(8080)}/apis/ccompat/v7`,
+      ssl: false,
+      mechanism: 'scram-sha-512',
+      credentials,
+    };
+    await retry(() => withAdmin(connection, (admin) => admin.describeCluster()), 60_000);
+    await prepareCluster(connection, parties);
+    return { connection, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function retry<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}

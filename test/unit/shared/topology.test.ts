@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Party } from '../../../services/shared/parties.ts';
+import { aclPlan, topicPlan, topics } from '../../../services/shared/topology.ts';
+
+const parties: Party[] = [
+  { code: 'BE', name: 'Belgium', region: 'eu' },
+  { code: 'DE-NW', name: 'North Rhine-Westphalia', region: 'eu', parent: 'DE' },
+];
+
+describe('topicPlan', () => {
+  it('gives every party an outbox, an inbox and a reports topic, plus the shared audit and dead-letter topics', () => {
+    expect(topicPlan(parties).map((t) => t.name)).toEqual([
+      'liaison.outbox.BE', 'liaison.inbox.BE', 'liaison.reports.BE',
+      'liaison.outbox.DE-NW', 'liaison.inbox.DE-NW', 'liaison.reports.DE-NW',
+      'liaison.audit', 'liaison.dlq',
+    ]);
+  });
+
+  it('keeps the audit trail in one partition, forever', () => {
+    const audit = topicPlan(parties).find((t) => t.name === topics.audit);
+    expect(audit).toMatchObject({ partitions: 1, config: { 'retention.ms': '-1' } });
+  });
+});
+
+describe('aclPlan', () => {
+  const be = aclPlan(parties).filter((a) => a.principal === 'User:country-BE');
+
+  it('lets a party write only its own outbox', () => {
+    expect(be.filter((a) => a.operation === 'WRITE' && a.resource === 'TOPIC').map((a) => a.name)).toEqual(['liaison.outbox.BE']);
+  });
+
+  it('lets a party read only its own inbox and reports', () => {
+    expect(be.filter((a) => a.operation === 'READ' && a.resource === 'TOPIC').map((a) => a.name)).toEqual([
+      'liaison.inbox.BE',
+      'liaison.reports.BE',
+    ]);
+  });
+
+  it('restricts consumer groups and transactional ids to the party prefix', () => {
+    const prefixed = be.filter((a) => a.pattern === 'PREFIXED');
+    expect(new Set(prefixed.map((a) => a.name))).toEqual(new Set(['liaison.BE.']));
+    expect(prefixed.map((a) => `${a.resource}:${a.operation}`).sort()).toEqual([
+      'GROUP:READ', 'TRANSACTIONAL_ID:DESCRIBE', 'TRANSACTIONAL_ID:WRITE',
+    ]);
+  });
+
+  it('grants nothing on another party’s resources', () => {
+    expect(be.some((a) => a.name.includes('DE-NW'))).toBe(false);
+  });
+});
