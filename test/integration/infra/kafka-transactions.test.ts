@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminKafka, unique } from '../../support/clients.ts';
+
+/** kafkajs 2.2.4 against Kafka 4.x: transactions and read_committed, which the gateway relies on. */
+describe('transactions on the broker', () => {
+  const kafka = adminKafka();
+  const admin = kafka.admin();
+  const topic = unique('test.tx');
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  });
+  afterAll(async () => {
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  });
+
+  it('shows a read_committed consumer the committed records only', async () => {
+    const producer = kafka.producer({ transactionalId: unique('test-tx'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const aborted = await producer.transaction();
+    await aborted.send({ topic, messages: [{ value: 'aborted' }] });
+    await aborted.abort();
+    const committed = await producer.transaction();
+    await committed.send({ topic, messages: [{ value: 'committed-1' }, { value: 'committed-2' }] });
+    await committed.commit();
+    await producer.disconnect();
+
+    const consumer = kafka.consumer({ groupId: unique('test-group'), readUncommitted: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen: string[] = [];
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(message.value!.toString());
+          if (seen.length === 2) resolve();
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(seen).toEqual(['committed-1', 'committed-2']);
+
+    const offsets = await admin.fetchTopicOffsets(topic);
+    // Four offsets used: the aborted record, its abort marker, two records; the commit marker makes five.
+    expect(offsets[0]?.high).toBe('5');
+  });
+});
