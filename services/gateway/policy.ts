@@ -28,6 +28,8 @@ export interface Agreement {
   thirdCountryTransfer?: 'safeguards' | 'derogation';
   retentionDays: number;
   onBehalfOf?: boolean;
+  /** The agreement carries notices only towards these members (a copy to Europol is not a route between states). */
+  onlyTowards?: string[];
 }
 
 export interface Policy {
@@ -75,6 +77,7 @@ const schema: JSONSchemaType<AgreementsFile> = {
           thirdCountryTransfer: { type: 'string', enum: ['safeguards', 'derogation'], nullable: true },
           retentionDays: { type: 'integer', minimum: 1, maximum: 36500 },
           onBehalfOf: { type: 'boolean', nullable: true },
+          onlyTowards: { type: 'array', items: { type: 'string' }, minItems: 1, nullable: true },
         },
       },
     },
@@ -120,6 +123,9 @@ export function loadPolicy(agreementsFile = DEFAULT_AGREEMENTS_FILE, partiesFile
     }
     a.personalDataRoles.forEach((r, j) => {
       if (!roles.includes(r)) throw new ConfigError(`${at(`personalDataRoles[${j}]`)}: "${r}" is not a data-subject role`);
+    });
+    (a.onlyTowards ?? []).forEach((m, j) => {
+      if (!a.members.includes(m)) throw new ConfigError(`${at(`onlyTowards[${j}]`)}: "${m}" is not a member of the agreement`);
     });
     // Guard rails: refuse policy that would break rules 3, 4 and 5 whatever the notices say.
     const third = a.members.filter((m) => parties.get(m)?.region === 'third');

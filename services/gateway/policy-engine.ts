@@ -1,0 +1,395 @@
+/**
+ * The policy engine: a pure function from (notice, origin, destination, policy, keys, now) to
+ * the copies that destination may receive and the explanation of every decision.
+ * No Kafka, no clock, no I/O. Rules are numbered as in DESIGN.md, "Data-protection rules".
+ */
+import { createHmac } from 'node:crypto';
+import type { EuLiaison } from '../shared/contract-types.ts';
+import type { DataProtectionTag } from '../shared/contract.ts';
+import { maskIdentifiers } from './free-text.ts';
+import { CLASSIFICATIONS, type Agreement, type Policy, type SubjectRole } from './policy.ts';
+
+type Notice = EuLiaison.Notice;
+type FieldAction = EuLiaison.FieldAction;
+export type DeliveryStatus = EuLiaison.DeliveryStatus;
+
+export const RULES = {
+  legalBasis: 'rule-1-legal-basis',
+  ceiling: 'rule-2-classification-ceiling',
+  specialCategories: 'rule-3-special-categories',
+  victimsWitnesses: 'rule-4-victims-witnesses',
+  thirdCountry: 'rule-5-third-country',
+  freeText: 'rule-7-free-text',
+  pseudonyms: 'rule-8-pseudonyms',
+  failClosed: 'rule-9-fail-closed',
+  conditions: 'rule-10-conditions-travel',
+  onwardTransfer: 'rule-11-onward-transfer',
+  explain: 'rule-13-explain',
+  retention: 'rule-14-retention',
+} as const;
+
+export interface Copy {
+  part: EuLiaison.CopyPart;
+  notice: Notice;
+  fieldActions: FieldAction[];
+}
+
+export interface Decision {
+  destination: string;
+  status: DeliveryStatus;
+  agreement: string | null;
+  reasons: string[];
+  rules: string[];
+  /** What the origin's report lists: the actions on the copy delivered, or held. */
+  fieldActions: FieldAction[];
+  expiresAt: number | null;
+  /** Copies to put in the destination's inbox now. */
+  deliver: Copy[];
+  /** A copy that waits for the origin's data protection officer (rule 5, derogation). */
+  hold: Copy | null;
+}
+
+/** Keyed hashes for rule 8: one secret key per agreement. */
+export type PseudonymKey = (agreementId: string) => Buffer;
+
+export interface DecisionInput {
+  notice: Notice;
+  /** Proven by the outbox topic, never read from the notice. */
+  origin: string;
+  destination: string;
+  now: number;
+}
+
+const DAY_MS = 86_400_000;
+const ALL_ROLES: readonly SubjectRole[] = ['SUSPECT', 'CONVICTED', 'VICTIM', 'WITNESS', 'CONTACT'];
+const PERSONAL: readonly DataProtectionTag[] = ['identifier', 'quasi-identifier', 'special-category', 'free-text'];
+
+export function isMember(policy: Policy, agreement: Agreement, code: string): boolean {
+  if (agreement.members.includes(code)) return true;
+  const parent = policy.parties.get(code)?.parent;
+  return parent !== undefined && agreement.members.includes(parent);
+}
+
+const isThirdCountry = (policy: Policy, code: string): boolean => policy.parties.get(code)?.region === 'third';
+
+const covers = (agreement: Agreement, notice: Notice): boolean =>
+  agreement.crimeAreas === 'all' || notice.crimeAreas.every((c) => (agreement.crimeAreas as string[]).includes(c));
+
+const withinCeiling = (agreement: Agreement, notice: Notice): boolean =>
+  CLASSIFICATIONS.indexOf(notice.classification) <= CLASSIFICATIONS.indexOf(agreement.classificationCeiling);
+
+type Choice = { agreement: Agreement } | { reasons: string[]; rules: string[] };
+
+/** Rules 1 and 2: the agreement that carries this notice to this destination, or why none does. */
+export function chooseAgreement(policy: Policy, notice: Notice, origin: string, destination: string): Choice {
+  const shared = policy.agreements.filter(
+    (a) => isMember(policy, a, origin) && isMember(policy, a, destination) && (!a.onlyTowards || a.onlyTowards.includes(destination)),
+  );
+  const named = notice.legalBasis;
+  const candidates = named ? shared.filter((a) => a.id === named) : shared;
+  if (candidates.length === 0) {
+    return {
+      reasons: [named ? `legal basis ${named} does not bind ${origin} and ${destination}` : `no agreement binds ${origin} and ${destination}`],
+      rules: [RULES.legalBasis],
+    };
+  }
+  const covering = candidates.filter((a) => covers(a, notice));
+  if (covering.length === 0) {
+    return {
+      reasons: [`no agreement between ${origin} and ${destination} covers ${notice.crimeAreas.join(', ')}${named ? ` (named: ${named})` : ''}`],
+      rules: [RULES.legalBasis],
+    };
+  }
+  const admitted = covering.find((a) => withinCeiling(a, notice));
+  if (!admitted) {
+    return {
+      reasons: [`classification ${notice.classification} is above the ceiling of ${covering.map((a) => `${a.id} (${a.classificationCeiling})`).join(', ')}`],
+      rules: [RULES.legalBasis, RULES.ceiling],
+    };
+  }
+  return { agreement: admitted };
+}
+
+// ---------------------------------------------------------------- filtering
+
+type Disposition = 'keep' | 'pseudonymise' | 'remove';
+type Mode = 'eu' | 'safeguards' | 'non-personal';
+
+interface FilterContext {
+  policy: Policy;
+  agreement: Agreement;
+  key: Buffer;
+  mode: Mode;
+  specialAllowed: boolean;
+  maskFreeText: boolean;
+}
+
+/** Rules 1, 4 and 5: what happens to the personal data of a subject with this role. */
+function subjectDisposition(ctx: FilterContext, role: SubjectRole): { disposition: Disposition; rule: string } {
+  const allowed = ctx.agreement.personalDataRoles.includes(role);
+  if (ctx.mode === 'non-personal') return { disposition: 'remove', rule: RULES.thirdCountry };
+  if (ctx.mode === 'safeguards') {
+    if (allowed && role === 'SUSPECT') return { disposition: 'keep', rule: RULES.thirdCountry };
+    return { disposition: 'remove', rule: role === 'VICTIM' || role === 'WITNESS' ? RULES.victimsWitnesses : RULES.thirdCountry };
+  }
+  if (allowed) return { disposition: 'keep', rule: RULES.legalBasis };
+  if (ctx.agreement.personalDataRoles.length > 0 && (role === 'VICTIM' || role === 'WITNESS')) {
+    return { disposition: 'pseudonymise', rule: RULES.victimsWitnesses };
+  }
+  return { disposition: 'remove', rule: RULES.legalBasis };
+}
+
+/** Personal data not tied to a subject (unlinked parcels, vehicles, accounts, attachments). */
+function unlinkedDisposition(ctx: FilterContext): { disposition: Disposition; rule: string } {
+  if (ctx.mode !== 'eu') return { disposition: 'remove', rule: RULES.thirdCountry };
+  if (ctx.agreement.personalDataRoles.length === 0) return { disposition: 'remove', rule: RULES.legalBasis };
+  return { disposition: 'keep', rule: RULES.legalBasis };
+}
+
+const normalise = (value: string): string => value.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** Rule 8: stable within an agreement, so analysts can link records without seeing who it is. */
+export function pseudonym(key: Buffer, field: string, value: string): string {
+  return `PSN-${createHmac('sha256', key).update(`${field}\u0000${normalise(value)}`).digest('hex').slice(0, 20)}`;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const isEmpty = (v: Json | undefined): boolean => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+
+class Filter {
+  readonly actions: FieldAction[] = [];
+  private readonly roles = new Map<string, Disposition>();
+  private readonly ruleOfRole = new Map<string, string>();
+
+  constructor(private readonly ctx: FilterContext) {}
+
+  private act(path: string, action: EuLiaison.FieldActionKind, rule: string, detail: string | null = null): void {
+    this.actions.push({ path, action, rule, detail });
+  }
+
+  apply(notice: Notice): Notice {
+    const copy = structuredClone(notice) as unknown as { [key: string]: Json };
+    const subjects = (copy.subjects as { [key: string]: Json }[]) ?? [];
+    const kept: Json[] = [];
+    subjects.forEach((subject, i) => {
+      const role = subject.role as SubjectRole;
+      const { disposition, rule } = subjectDisposition(this.ctx, role);
+      this.roles.set(String(subject.subjectId), disposition);
+      this.ruleOfRole.set(String(subject.subjectId), rule);
+      if (disposition === 'remove') {
+        this.act(`subjects[${i}]`, 'REMOVED', rule, `data subject with role ${role}`);
+        return;
+      }
+      this.walk(subject, `subjects[${i}]`, 'subjects[]', disposition, rule);
+      kept.push(subject);
+    });
+    copy.subjects = kept;
+    for (const [key, value] of Object.entries(copy)) {
+      if (key === 'subjects' || isEmpty(value)) continue;
+      this.walk(value, key, key, null, null, copy, key);
+    }
+    return copy as unknown as Notice;
+  }
+
+  /** Visits every leaf with its tag; `owner` is the disposition of the subject it belongs to. */
+  private walk(value: Json, path: string, schemaPath: string, owner: Disposition | null, ownerRule: string | null, parent?: { [key: string]: Json }, key?: string): void {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object' && value[0] !== null) {
+      value.forEach((item, i) => this.walk(item, `${path}[${i}]`, `${schemaPath}[]`, owner, ownerRule));
+      return;
+    }
+    if (!Array.isArray(value) && typeof value === 'object') {
+      let o = owner;
+      let r = ownerRule;
+      const linked = value.linkedSubjectId;
+      if (o === null && typeof linked === 'string' && this.roles.has(linked)) {
+        o = this.roles.get(linked)!;
+        r = this.ruleOfRole.get(linked)!;
+      }
+      // Rule 5 (safeguards): addresses only to city and country.
+      if (this.ctx.mode === 'safeguards' && /addresses\[\]$|recipientAddress$/.test(schemaPath) && (value.street || value.postcode)) {
+        value.street = null;
+        value.postcode = null;
+        this.act(path, 'GENERALISED', RULES.thirdCountry, 'to city and country');
+      }
+      for (const [k, v] of Object.entries(value)) this.walk(v, `${path}.${k}`, `${schemaPath}.${k}`, o, r, value, k);
+      return;
+    }
+    if (!parent || key === undefined || isEmpty(value)) return;
+    const leafSchemaPath = Array.isArray(value) ? `${schemaPath}[]` : schemaPath;
+    // A leaf the schema does not tag counts as personal data (fail closed).
+    const tag: DataProtectionTag = this.ctx.policy.tags.get(leafSchemaPath) ?? 'identifier';
+    if (!PERSONAL.includes(tag)) return;
+    this.leaf(parent, key, value, path, tag, owner, ownerRule);
+  }
+
+  private remove(parent: { [key: string]: Json }, key: string, path: string, rule: string, detail: string | null = null): void {
+    parent[key] = Array.isArray(parent[key]) ? [] : null;
+    this.act(path, 'REMOVED', rule, detail);
+  }
+
+  private mask(parent: { [key: string]: Json }, key: string, value: Json, path: string): void {
+    if (!this.ctx.maskFreeText || typeof value !== 'string') return;
+    const masked = maskIdentifiers(value);
+    if (masked.text === value) return;
+    parent[key] = masked.text;
+    this.act(path, 'MASKED', RULES.freeText, Object.entries(masked.counts).sort().map(([k, n]) => `${n} ${k}`).join(', '));
+  }
+
+  private leaf(parent: { [key: string]: Json }, key: string, value: Json, path: string, tag: DataProtectionTag, owner: Disposition | null, ownerRule: string | null): void {
+    // Rule 7: the notice's own free text travels, with identifiers masked where needed.
+    if (tag === 'free-text' && owner === null) return this.mask(parent, key, value, path);
+    const { disposition, rule } = owner !== null ? { disposition: owner, rule: ownerRule! } : unlinkedDisposition(this.ctx);
+    if (disposition === 'remove') return this.remove(parent, key, path, rule);
+    if (tag === 'special-category' && !this.ctx.specialAllowed) return this.remove(parent, key, path, RULES.specialCategories);
+    if (disposition === 'pseudonymise') {
+      if (tag !== 'identifier') return this.remove(parent, key, path, RULES.victimsWitnesses);
+      parent[key] = Array.isArray(value) ? value.map((v) => pseudonym(this.ctx.key, key, String(v))) : pseudonym(this.ctx.key, key, String(value));
+      this.act(path, 'PSEUDONYMISED', RULES.pseudonyms);
+      return;
+    }
+    if (tag === 'free-text') return this.mask(parent, key, value, path);
+    // Rule 5 (safeguards): date of birth to the year.
+    if (this.ctx.mode === 'safeguards' && key === 'dateOfBirth' && typeof value === 'string' && value.length > 4) {
+      parent[key] = value.slice(0, 4);
+      this.act(path, 'GENERALISED', RULES.thirdCountry, 'to the year');
+    }
+  }
+}
+
+/** Does the copy still carry personal data (a non-empty identifier, quasi-identifier or special field)? */
+function carriesPersonalData(policy: Policy, notice: Notice): boolean {
+  if (notice.subjects.length > 0) return true;
+  let found = false;
+  const visit = (value: unknown, schemaPath: string): void => {
+    if (found || value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      if (value.length > 0 && typeof value[0] === 'object') value.forEach((v) => visit(v, `${schemaPath}[]`));
+      else if (value.length > 0) visit(value[0], `${schemaPath}[]`);
+      return;
+    }
+    if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, schemaPath ? `${schemaPath}.${k}` : k);
+      return;
+    }
+    const tag = policy.tags.get(schemaPath) ?? 'identifier';
+    if (tag === 'identifier' || tag === 'quasi-identifier' || tag === 'special-category') found = true;
+  };
+  visit(notice, '');
+  return found;
+}
+
+function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: Notice, destination: string, mode: Mode, expiresAt: number): Copy {
+  const third = isThirdCountry(policy, destination);
+  const ctx: FilterContext = {
+    policy,
+    agreement,
+    key,
+    mode,
+    specialAllowed: notice.specialCategories.strictlyNecessary && agreement.specialCategories && !third,
+    // Rule 7: mask unless the destination may receive every kind of personal data.
+    maskFreeText: mode !== 'eu' || ALL_ROLES.some((r) => !agreement.personalDataRoles.includes(r)),
+  };
+  const filter = new Filter(ctx);
+  const filtered = filter.apply(notice);
+  // Rule 10: a copy names no other recipient.
+  filtered.recipients = [destination];
+  filtered.expiresAt = expiresAt;
+  // Rule 5: no onward transfer from a third country; the handling code is raised to H2.
+  if (third && (filtered.handling.code === 'H0' || filtered.handling.code === 'H1')) {
+    filter.actions.push({ path: 'handling.code', action: 'RAISED', rule: RULES.thirdCountry, detail: `${filtered.handling.code} to H2` });
+    filtered.handling = { ...filtered.handling, code: 'H2' };
+  }
+  return { part: mode === 'non-personal' ? 'NON_PERSONAL' : 'FULL', notice: filtered, fieldActions: filter.actions };
+}
+
+function rulesOf(base: string[], actions: FieldAction[]): string[] {
+  return [...new Set([...base, ...actions.map((a) => a.rule)])].sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
+}
+
+function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput): Decision {
+  const { notice, origin, destination, now } = input;
+  const base = { destination, fieldActions: [], expiresAt: null, deliver: [], hold: null };
+  const choice = chooseAgreement(policy, notice, origin, destination);
+  if (!('agreement' in choice)) {
+    return { ...base, status: 'BLOCKED', agreement: null, reasons: choice.reasons, rules: rulesOf([...choice.rules, RULES.explain], []) };
+  }
+  const { agreement } = choice;
+  const third = isThirdCountry(policy, destination);
+  const applied = [RULES.legalBasis, RULES.ceiling, RULES.conditions, RULES.explain, RULES.retention];
+
+  // Rule 11: data received from another country goes on to a third country only with its authorisation.
+  if (third) {
+    const unauthorised = notice.receivedFrom.filter((p) => p.country !== origin && !p.onwardTransferAuthorisation).map((p) => p.country);
+    if (unauthorised.length > 0) {
+      return {
+        ...base,
+        status: 'BLOCKED',
+        agreement: agreement.id,
+        reasons: [`contains data received from ${[...new Set(unauthorised)].join(', ')} without a recorded authorisation for onward transfer to ${destination}`],
+        rules: rulesOf([...applied, RULES.onwardTransfer, RULES.thirdCountry], []),
+      };
+    }
+  }
+
+  const retention = now + agreement.retentionDays * DAY_MS;
+  const expiresAt = notice.expiresAt !== null ? Math.min(notice.expiresAt, retention) : retention;
+  const key = keys(agreement.id);
+  const extra = third ? [RULES.thirdCountry, ...(notice.receivedFrom.length > 0 ? [RULES.onwardTransfer] : [])] : [];
+
+  if (third && agreement.thirdCountryTransfer === 'derogation') {
+    // Rule 5, derogation: non-personal content goes at once; personal data waits for the DPO.
+    const immediate = filterCopy(policy, agreement, key, notice, destination, 'non-personal', expiresAt);
+    const held = filterCopy(policy, agreement, key, notice, destination, 'safeguards', expiresAt);
+    if (carriesPersonalData(policy, held.notice)) {
+      return {
+        destination,
+        status: 'HELD_FOR_REVIEW',
+        agreement: agreement.id,
+        reasons: [`personal data to ${destination} under a derogation waits for the approval of ${origin}'s data protection officer; non-personal content delivered`],
+        rules: rulesOf([...applied, ...extra], held.fieldActions),
+        fieldActions: held.fieldActions,
+        expiresAt,
+        deliver: [immediate],
+        hold: held,
+      };
+    }
+    return outcome(destination, agreement, rulesOf([...applied, ...extra], immediate.fieldActions), immediate, expiresAt);
+  }
+  const copy = filterCopy(policy, agreement, key, notice, destination, third ? 'safeguards' : 'eu', expiresAt);
+  return outcome(destination, agreement, rulesOf([...applied, ...extra], copy.fieldActions), copy, expiresAt);
+}
+
+function outcome(destination: string, agreement: Agreement, rules: string[], copy: Copy, expiresAt: number): Decision {
+  return {
+    destination,
+    status: copy.fieldActions.length > 0 ? 'DELIVERED_FILTERED' : 'DELIVERED',
+    agreement: agreement.id,
+    reasons: [],
+    rules,
+    fieldActions: copy.fieldActions,
+    expiresAt,
+    deliver: [copy],
+    hold: null,
+  };
+}
+
+/** Rule 9: an error while evaluating policy blocks that destination; nothing half-filtered leaves. */
+export function decide(policy: Policy, keys: PseudonymKey, input: DecisionInput): Decision {
+  try {
+    return decideUnsafe(policy, keys, input);
+  } catch (error) {
+    return {
+      destination: input.destination,
+      status: 'BLOCKED',
+      agreement: null,
+      reasons: [`policy evaluation failed: ${(error as Error).message}`],
+      rules: [RULES.failClosed, RULES.explain],
+      fieldActions: [],
+      expiresAt: null,
+      deliver: [],
+      hold: null,
+    };
+  }
+}
