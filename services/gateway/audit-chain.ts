@@ -1,0 +1,87 @@
+/**
+ * The audit trail as hash chains (rule 13): each writer (gateway instance) keeps one chain;
+ * an event's hash covers the previous hash and the canonical form of the event, so removing,
+ * reordering or editing any event breaks every later link.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { EuLiaison } from '../shared/contract-types.ts';
+
+export type AuditEvent = EuLiaison.AuditEvent;
+export type AuditFacts = Omit<AuditEvent, 'eventId' | 'chain' | 'sequence' | 'prevHash' | 'hash'>;
+
+export const GENESIS = '0'.repeat(64);
+
+/** JSON with keys sorted at every level: the same event always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function hashOf(event: Omit<AuditEvent, 'hash'>): string {
+  return createHash('sha256').update(event.prevHash).update(canonicalJson(event)).digest('hex');
+}
+
+export interface ChainHead {
+  sequence: number;
+  hash: string;
+}
+
+export class AuditChain {
+  private head: ChainHead;
+
+  constructor(readonly chain: string, head: ChainHead = { sequence: -1, hash: GENESIS }) {
+    this.head = head;
+  }
+
+  append(facts: AuditFacts): AuditEvent {
+    const unhashed = { ...facts, eventId: randomUUID(), chain: this.chain, sequence: this.head.sequence + 1, prevHash: this.head.hash };
+    const event = { ...unhashed, hash: hashOf(unhashed) };
+    this.head = { sequence: event.sequence, hash: event.hash };
+    return event;
+  }
+
+  /** For a transaction: take the head before, restore it when the transaction aborts. */
+  snapshot(): ChainHead {
+    return { ...this.head };
+  }
+
+  restore(head: ChainHead): void {
+    this.head = { ...head };
+  }
+}
+
+export interface BrokenLink {
+  chain: string;
+  sequence: number;
+  offset: string;
+  problem: string;
+}
+
+export interface VerifyResult {
+  events: number;
+  chains: Map<string, ChainHead>;
+  broken: BrokenLink | null;
+}
+
+/** Checks events in log order; stops at the first broken link and names it. */
+export function verifyChains(events: Iterable<{ event: AuditEvent; offset: string }>): VerifyResult {
+  const chains = new Map<string, ChainHead>();
+  let count = 0;
+  for (const { event, offset } of events) {
+    count++;
+    const head = chains.get(event.chain) ?? { sequence: -1, hash: GENESIS };
+    const at = { chain: event.chain, sequence: event.sequence, offset };
+    if (event.sequence !== head.sequence + 1) {
+      return { events: count, chains, broken: { ...at, problem: `sequence ${event.sequence} follows ${head.sequence}: an event is missing or out of order` } };
+    }
+    if (event.prevHash !== head.hash) return { events: count, chains, broken: { ...at, problem: 'prevHash does not match the previous event' } };
+    const { hash, ...unhashed } = event;
+    if (hashOf(unhashed) !== hash) return { events: count, chains, broken: { ...at, problem: 'hash does not match the event: it was altered' } };
+    chains.set(event.chain, { sequence: event.sequence, hash });
+  }
+  return { events: count, chains, broken: null };
+}

@@ -1,0 +1,61 @@
+/**
+ * The Confluent-wire-format codec over the schema registry: subject per topic value
+ * (TopicNameStrategy), schemas from the contract, decoding into the contract's reader schema
+ * so records written with an older compatible schema still read.
+ */
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { loadContract, type Contract, type ContractName } from './contract.ts';
+import { LiaisonError } from './errors.ts';
+
+export const subjectOf = (topic: string): string => `${topic}-value`;
+
+/** A record that is not Avro of a known schema: dead-letter it, never retry. */
+export class DecodeError extends LiaisonError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LIAISON_DECODE', message, 'dead-letter', options);
+  }
+}
+
+export class ContractRegistry {
+  private readonly registry: SchemaRegistry;
+  private readonly contract: Contract;
+  /** Shared promises: concurrent first uses of a subject make one registration request. */
+  private readonly ids = new Map<string, Promise<number>>();
+
+  constructor(url: string, contract = loadContract()) {
+    this.registry = new SchemaRegistry({ host: url, retry: { retries: 5 } });
+    this.contract = contract;
+  }
+
+  /** Registers the contract's schema under the topic's subject (idempotent) and returns its id. */
+  idFor(topic: string, name: ContractName): Promise<number> {
+    const subject = subjectOf(topic);
+    let id = this.ids.get(subject);
+    if (!id) {
+      id = this.registry
+        .register({ type: SchemaType.AVRO, schema: JSON.stringify(this.contract.schemas[name]) }, { subject })
+        .then((r) => r.id);
+      id.catch(() => this.ids.delete(subject));
+      this.ids.set(subject, id);
+    }
+    return id;
+  }
+
+  async encode(topic: string, name: ContractName, value: unknown): Promise<Buffer> {
+    const type = this.contract.types[name];
+    const problems: string[] = [];
+    if (!type.isValid(value, { errorHook: (path) => problems.push(path.join('.') || '(root)') })) {
+      throw new LiaisonError('LIAISON_ENCODE', `${name} does not match its schema at ${problems.join(', ')}`, 'stop');
+    }
+    return this.registry.encode(await this.idFor(topic, name), value);
+  }
+
+  async decode<T>(buffer: Buffer | null, name: ContractName): Promise<T> {
+    if (!buffer || buffer.length < 5 || buffer[0] !== 0) throw new DecodeError('not in the Confluent wire format (magic byte 0, schema id, Avro body)');
+    try {
+      return (await this.registry.decode(buffer, { [SchemaType.AVRO]: { readerSchema: this.contract.schemas[name] as never } })) as T;
+    } catch (cause) {
+      throw new DecodeError(`cannot be read as ${name}: ${(cause as Error).message}`, { cause });
+    }
+  }
+}
