@@ -13,6 +13,8 @@ export const topics = {
   reports: (code: string) => `liaison.reports.${code}`,
   audit: 'liaison.audit',
   dlq: 'liaison.dlq',
+  /** Copies held for the origin's data protection officer (rule 5, derogation); gateway only. */
+  held: 'liaison.held',
 } as const;
 
 export const ADMIN_PRINCIPAL = 'liaison-admin';
@@ -37,6 +39,7 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
     // One partition: the audit trail is a single hash chain, kept forever.
     { name: topics.audit, partitions: 1, config: { 'retention.ms': '-1' } },
     { name: topics.dlq, partitions: 1, config: {} },
+    { name: topics.held, partitions: 3, config: { 'retention.ms': '-1' } },
   ];
 }
 

@@ -1,0 +1,52 @@
+/** Wires the gateway: policy, keys, Kafka, HTTP. Configuration comes from the environment. */
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { liaisonHome, resolveConnection } from '../shared/connection.ts';
+import { LiaisonError } from '../shared/errors.ts';
+import { createServiceHttp, listen } from '../shared/http.ts';
+import { createLogger } from '../shared/logger.ts';
+import { Gateway } from './gateway.ts';
+import { gatewayMetrics } from './metrics.ts';
+import { loadPseudonymKeys } from './pseudonym-keys.ts';
+import { loadPolicy } from './policy.ts';
+
+const options = new Command()
+  .name('liaison-gateway')
+  .description('The policy enforcement point: routes and filters every notice from the outboxes to the inboxes')
+  .option('--instance <id>', 'stable instance id (transactional id, audit chain)', process.env.LIAISON_GATEWAY_INSTANCE ?? 'gateway-1')
+  .option('--port <port>', 'HTTP port for /metrics, /healthz, /readyz', process.env.LIAISON_GATEWAY_PORT ?? '18090')
+  .option('--host <host>', 'HTTP bind address', process.env.LIAISON_GATEWAY_HOST ?? '127.0.0.1')
+  .option('--group <id>', 'consumer group shared by the instances', process.env.LIAISON_GATEWAY_GROUP ?? 'liaison.gateway')
+  .parse()
+  .opts<{ instance: string; port: string; host: string; group: string }>();
+
+const logger = createLogger('gateway');
+
+try {
+  const policy = loadPolicy();
+  const connection = resolveConnection();
+  const embedded = !process.env.KAFKA_BROKERS;
+  const keysFile = process.env.LIAISON_PSEUDONYM_KEYS ?? join(liaisonHome(), 'pseudonym-keys.json');
+  // Only the embedded stack may mint its own keys; a real deployment must be given them.
+  const keys = loadPseudonymKeys(keysFile, policy.agreements.map((a) => a.id), { generateMissing: embedded && !process.env.LIAISON_PSEUDONYM_KEYS });
+
+  let gateway: Gateway | undefined;
+  const http = createServiceHttp('gateway', () => gateway?.isReady() ?? false);
+  gateway = new Gateway({ connection, policy, keys, instanceId: options.instance, groupId: options.group, logger, metrics: gatewayMetrics(http.metrics, policy.version) });
+  const server = await listen(http.app, Number(options.port), options.host);
+  logger.info('gateway HTTP listening', { url: `http://${options.host}:${options.port}` });
+
+  const shutdown = async (signal: string) => {
+    logger.info('stopping', { signal });
+    await gateway?.stop();
+    server.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await gateway.start();
+} catch (error) {
+  const e = error as Error;
+  logger.error('gateway failed to start', { error: e.message, code: error instanceof LiaisonError ? error.code : undefined });
+  process.exit(error instanceof LiaisonError && error.decision === 'stop' ? 2 : 1);
+}

@@ -1,0 +1,81 @@
+/**
+ * Reading topics from the beginning to rebuild state (DESIGN.md: services rebuild their state
+ * from topics). `caughtUp` resolves once every partition has been read up to its end at start;
+ * with `follow` the reader then keeps going.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+
+export interface TopicReader {
+  consumer: Consumer;
+  caughtUp: Promise<void>;
+  stop: () => Promise<void>;
+}
+
+export async function readFromStart(
+  kafka: Kafka,
+  options: { topics: string[]; groupPrefix: string; follow: boolean },
+  onMessage: (message: KafkaMessage, topic: string, partition: number) => Promise<void>,
+): Promise<TopicReader> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map<string, number>();
+  for (const topic of options.topics) {
+    for (const p of await admin.fetchTopicOffsets(topic)) {
+      if (Number(p.high) > Number(p.low)) ends.set(`${topic}:${p.partition}`, Number(p.high));
+    }
+  }
+  // A group of its own per reader: nothing is ever read from a committed position.
+  const groupId = `${options.groupPrefix}${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, readUncommitted: false });
+  let resolve: () => void = () => {};
+  const caughtUp = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const advance = (key: string, next: number) => {
+    const end = ends.get(key);
+    if (end !== undefined && next >= end) ends.delete(key);
+    if (ends.size === 0) resolve();
+  };
+  if (ends.size === 0) resolve();
+
+  await consumer.connect();
+  await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+  await consumer.run({
+    autoCommit: true,
+    autoCommitInterval: 200,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      for (const message of batch.messages) {
+        await onMessage(message, batch.topic, batch.partition);
+        resolveOffset(message.offset);
+      }
+      // lastOffset() counts transaction markers, which carry no message.
+      advance(`${batch.topic}:${batch.partition}`, Number(batch.lastOffset()) + 1);
+      await heartbeat();
+    },
+  });
+  // A partition whose last records are only a transaction marker yields no batch: its
+  // committed position (kafkajs commits past markers) tells instead.
+  const poll = setInterval(() => {
+    if (ends.size === 0) return;
+    void admin
+      .fetchOffsets({ groupId, topics: options.topics })
+      .then((committed) => {
+        for (const t of committed) for (const p of t.partitions) if (Number(p.offset) >= 0) advance(`${t.topic}:${p.partition}`, Number(p.offset));
+      })
+      .catch(() => {});
+  }, 500);
+  void caughtUp.then(() => clearInterval(poll));
+
+  const stop = async () => {
+    clearInterval(poll);
+    await consumer.disconnect();
+    await admin.deleteGroups([groupId]).catch(() => {});
+    await admin.disconnect();
+  };
+  if (!options.follow) {
+    await caughtUp;
+    await stop();
+  }
+  return { consumer, caughtUp, stop };
+}
