@@ -47,14 +47,23 @@ export async function logEnd(topicNames: string[]): Promise<Offsets> {
 
 const outboxes = () => [...policy.parties.keys()].map((p) => topics.outbox(p));
 
-/** A consumer group positioned at `from` before any member joins. */
+/**
+ * A consumer group positioned at `from` before its real members join: a short-lived member
+ * commits the offsets (one join for all topics; kafkajs's admin.setOffsets waits out a full
+ * fetch per topic).
+ */
 async function positionGroup(groupId: string, from: Offsets): Promise<void> {
-  const admin = adminKafka().admin();
-  await admin.connect();
+  const consumer = adminKafka().consumer({ groupId, maxWaitTimeInMs: 50 });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  await consumer.connect();
   try {
-    for (const [topic, partitions] of from) await admin.setOffsets({ groupId, topic, partitions });
+    await consumer.subscribe({ topics: [...from.keys()] });
+    await consumer.run({ autoCommit: false, eachBatch: async () => {} });
+    consumer.pause([...from.keys()].map((topic) => ({ topic })));
+    await joined;
+    await consumer.commitOffsets([...from].flatMap(([topic, partitions]) => partitions.map((p) => ({ topic, partition: p.partition, offset: p.offset }))));
   } finally {
-    await admin.disconnect();
+    await consumer.disconnect();
   }
 }
 
@@ -149,7 +158,7 @@ export async function readTopic<T>(
   const principal = options.principal;
   const kafka: Kafka = principal ? partyKafka(principal) : adminKafka();
   const groupId = principal ? `liaison.${principal}.${unique('test')}` : unique('test-reader');
-  await positionGroup(groupId, new Map([[topic, from.get(topic) ?? []]]));
+  const start = new Map((from.get(topic) ?? []).map((p) => [p.partition, BigInt(p.offset)]));
   // Short long-polls: disconnecting waits for the fetch in flight.
   const consumer = kafka.consumer({ groupId, readUncommitted: false, maxWaitTimeInMs: 100 });
   const records: Received<T>[] = [];
@@ -158,15 +167,21 @@ export async function readTopic<T>(
     await consumer.subscribe({ topic });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, options.timeoutMs ?? 20_000);
-      void consumer.run({
-        eachMessage: async ({ topic: t, partition, message }) => {
-          records.push({ topic: t, partition, offset: message.offset, value: await registry().decode<T>(message.value, name) });
-          if (options.done(records)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+      void consumer
+        .run({
+          eachMessage: async ({ topic: t, partition, message }) => {
+            if (BigInt(message.offset) < (start.get(partition) ?? 0n)) return;
+            records.push({ topic: t, partition, offset: message.offset, value: await registry().decode<T>(message.value, name) });
+            if (options.done(records)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .then(() => {
+          // Applied when the partitions are assigned; faster than positioning a new group with the admin API.
+          for (const [partition, offset] of start) consumer.seek({ topic, partition, offset: String(offset) });
+        });
     });
   } finally {
     await consumer.disconnect();
