@@ -1,7 +1,12 @@
 /** The `liaison` command: one entry point for operators and developers. */
 import { Command } from 'commander';
 import { stackDown, stackOptionsFromEnv, stackStatus, stackUp } from '../../infra/local/stack.ts';
+import { verifyAuditLog } from '../gateway/audit-log.ts';
+import { resolveConnection } from '../shared/connection.ts';
 import { LiaisonError } from '../shared/errors.ts';
+import { createKafka } from '../shared/kafka.ts';
+import { ContractRegistry } from '../shared/registry.ts';
+import { topics } from '../shared/topology.ts';
 
 const program = new Command()
   .name('liaison')
@@ -39,6 +44,26 @@ stack
     const status = stackStatus(stackOptionsFromEnv());
     for (const [name, pid] of Object.entries(status)) console.log(`${name}: ${pid === undefined ? 'stopped' : `running (pid ${pid})`}`);
     if (Object.values(status).some((pid) => pid === undefined)) process.exitCode = 1;
+  });
+
+const audit = program.command('audit').description('the hash-chained audit trail (liaison.audit)');
+
+audit
+  .command('verify')
+  .description('read every audit event and check each chain; names the first broken link (exit 1)')
+  .option('--topic <topic>', 'audit topic to verify', topics.audit)
+  .action(async (opts: { topic: string }) => {
+    const connection = resolveConnection();
+    const kafka = createKafka({ connection, credentials: connection.credentials.admin, clientId: 'liaison-cli' });
+    const result = await verifyAuditLog(kafka, new ContractRegistry(connection.registryUrl), opts.topic);
+    if (result.broken) {
+      const b = result.broken;
+      console.error(`BROKEN at offset ${b.offset}: chain ${b.chain}, sequence ${b.sequence}: ${b.problem}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(`OK: ${result.events} events in ${result.chains.size} chains, every link intact.`);
+    for (const [chain, head] of result.chains) console.log(`  ${chain}: ${head.sequence + 1} events, head ${head.hash.slice(0, 16)}…`);
   });
 
 try {

@@ -13,7 +13,7 @@ import { loadPolicy } from './policy.ts';
 const options = new Command()
   .name('liaison-gateway')
   .description('The policy enforcement point: routes and filters every notice from the outboxes to the inboxes')
-  .option('--instance <id>', 'stable instance id (transactional id, audit chain)', process.env.LIAISON_GATEWAY_INSTANCE ?? 'gateway-1')
+  .option('--instance <id>', 'stable instance id (transactional id, audit chain)', process.env.LIAISON_GATEWAY_INSTANCE ?? '1')
   .option('--port <port>', 'HTTP port for /metrics, /healthz, /readyz', process.env.LIAISON_GATEWAY_PORT ?? '18090')
   .option('--host <host>', 'HTTP bind address', process.env.LIAISON_GATEWAY_HOST ?? '127.0.0.1')
   .option('--group <id>', 'consumer group shared by the instances', process.env.LIAISON_GATEWAY_GROUP ?? 'liaison.gateway')

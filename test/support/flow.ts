@@ -97,9 +97,12 @@ export async function startGateway(groupId: string, instanceId = unique('gw'), n
   return { gateway, metrics, stop: () => gateway.stop() };
 }
 
-/** The gateway as its own process (for the kill test): `tsx services/gateway/main.ts`. */
+/**
+ * The gateway as its own process, for the kill test. `node --import tsx`, not the tsx CLI:
+ * the CLI runs the program in a child process that a SIGKILL of the CLI would leave running.
+ */
 export function spawnGateway(groupId: string, instanceId: string, port: number, keysFile: string): ChildProcess {
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(PROJECT_ROOT, 'services/gateway/main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'services/gateway/main.ts')], {
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,

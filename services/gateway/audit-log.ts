@@ -1,0 +1,19 @@
+/** Reading the audit topic back: for resuming a chain and for verifying every chain. */
+import type { Kafka } from 'kafkajs';
+import type { ContractRegistry } from '../shared/registry.ts';
+import { readFromStart } from '../shared/topic-reader.ts';
+import { topics } from '../shared/topology.ts';
+import { verifyChains, type AuditEvent, type VerifyResult } from './audit-chain.ts';
+
+export async function readAuditLog(kafka: Kafka, registry: ContractRegistry, topic: string = topics.audit): Promise<Array<{ event: AuditEvent; offset: string }>> {
+  const events: Array<{ event: AuditEvent; offset: string }> = [];
+  await readFromStart(kafka, { topics: [topic], groupPrefix: 'liaison.audit-reader.', follow: false }, async (message) => {
+    events.push({ event: await registry.decode<AuditEvent>(message.value, 'auditEvent'), offset: message.offset });
+  });
+  // One partition: log order is offset order.
+  return events.sort((a, b) => Number(BigInt(a.offset) - BigInt(b.offset)));
+}
+
+export async function verifyAuditLog(kafka: Kafka, registry: ContractRegistry, topic: string = topics.audit): Promise<VerifyResult> {
+  return verifyChains(await readAuditLog(kafka, registry, topic));
+}
