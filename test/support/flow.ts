@@ -204,8 +204,8 @@ const copiesExpected = (status: EuLiaison.DeliveryStatus): number =>
 
 /** Submits a notice as `origin` and collects its report, every inbox copy and held copy. */
 export async function exchange(origin: string, notice: EuLiaison.Notice): Promise<Exchange> {
-  const destinations = notice.recipients;
-  const watched = [topics.reports(origin), topics.held, ...destinations.map((d) => topics.inbox(d))];
+  // Every inbox: a correction also reaches recipients it does not name.
+  const watched = [topics.reports(origin), topics.held, ...[...policy.parties.keys()].map((d) => topics.inbox(d))];
   const from = await logEnd(watched);
   await submit(origin, notice);
   const [report] = await readTopic<EuLiaison.DeliveryReport>(topics.reports(origin), 'deliveryReport', from, {
