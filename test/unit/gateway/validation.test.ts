@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadPolicy } from '../../../services/gateway/policy.ts';
+import { validateNotice } from '../../../services/gateway/validation.ts';
+import { notice } from '../../fixtures/notices.ts';
+
+const policy = loadPolicy();
+const now = Date.parse('2026-11-22T10:00:00Z');
+
+describe('validateNotice', () => {
+  it('accepts a well-formed notice', () => {
+    expect(validateNotice(notice(), 'BE', policy, now)).toBeNull();
+  });
+
+  it('refuses a notice whose sender is not the outbox origin, before anything else', () => {
+    expect(validateNotice(notice({ recipients: [] }), 'NL', policy, now)).toEqual({
+      code: 'ORIGIN_MISMATCH',
+      problems: ['sender.country: "BE" is not the origin NL proven by the outbox topic'],
+    });
+  });
+
+  it.each([
+    [{ recipients: [] }, 'recipients: empty'],
+    [{ createdAt: now + 3_600_000 }, 'createdAt: in the future'],
+    [{ expiresAt: Date.parse('2020-01-01') }, 'expiresAt: not after createdAt'],
+    [{ crimeAreas: [] }, 'crimeAreas: empty'],
+    [{ noticeId: 'NOT-A-UUID' }, 'noticeId: not a UUID'],
+    [{ sender: { country: 'BE', agency: 'FGP', contactPoint: 'LO', onBehalfOf: 'FR' } }, 'sender.onBehalfOf: no agreement lets BE act for FR'],
+    [{ specialCategories: { strictlyNecessary: true, justification: null } }, 'specialCategories.justification: required'],
+    [{ vehicles: [{ ...notice().vehicles[0]!, linkedSubjectId: 'S9' }] }, 'vehicles[0].linkedSubjectId: no subject "S9"'],
+    [{ attachments: [{ name: 'photo.jpg', mediaType: 'image/jpeg', sha256: 'abc', uri: null }] }, 'attachments[0].sha256: not a hex SHA-256'],
+    [{ summary: 'x'.repeat(20_001) }, 'summary: longer than 20000 characters'],
+  ])('names the field: %j', (overrides, problem) => {
+    const result = validateNotice(notice(overrides as never), 'BE', policy, now);
+    expect(result?.code).toBe('INVALID_NOTICE');
+    expect(result?.problems.join('; ')).toContain(problem);
+  });
+
+  it('lets a Benelux liaison officer act for another Benelux country', () => {
+    expect(validateNotice(notice({ recipients: ['BE'], sender: { country: 'NL', agency: 'LO', contactPoint: 'LO Bogotá', onBehalfOf: 'LU' } }), 'NL', policy, now)).toBeNull();
+  });
+});
