@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 LIAISON := node bin/liaison.mjs
 
-.PHONY: help prerequisites install up down status test test-unit test-integration typecheck clean-stack
+.PHONY: help prerequisites install up down status gateway audit-verify test test-unit test-integration typecheck clean-stack
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -24,6 +24,12 @@ down: install ## stop exactly what `make up` started
 
 status: install ## show whether the embedded stack runs
 	@$(LIAISON) stack status
+
+gateway: up ## run the gateway on the embedded stack (metrics on http://127.0.0.1:18090/metrics); Ctrl-C stops it
+	node --import tsx services/gateway/main.ts
+
+audit-verify: install ## verify every chain of the audit trail
+	@$(LIAISON) audit verify
 
 typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json
