@@ -41,9 +41,26 @@ export async function provision(admin: Admin, parties: readonly Party[], replica
       })),
     });
   }
+  await waitForLeaders(admin, plan.map((t) => t.name));
   const acls = aclPlan(parties);
   await admin.createAcls({ acl: acls.map(toKafkaAcl) });
   return { topicsCreated: missing.length, topicsTotal: plan.length, acls: acls.length };
+}
+
+/** Until every partition answers a ListOffsets: a fresh topic's leader takes a moment to be known. */
+async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const topic of names) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
 }
 
 function toKafkaAcl(spec: AclSpec) {

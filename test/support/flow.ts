@@ -58,8 +58,8 @@ async function positionGroup(groupId: string, from: Offsets): Promise<void> {
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [...from.keys()] });
+    // Fetches nothing it keeps: no offset is resolved or committed but those below.
     await consumer.run({ autoCommit: false, eachBatch: async () => {} });
-    consumer.pause([...from.keys()].map((topic) => ({ topic })));
     await joined;
     await consumer.commitOffsets([...from].flatMap(([topic, partitions]) => partitions.map((p) => ({ topic, partition: p.partition, offset: p.offset }))));
   } finally {
