@@ -281,9 +281,11 @@ function startRegistry(opts: StackOptions): void {
       `-Dquarkus.http.port=${opts.registryPort}`,
       `-Dquarkus.management.host=127.0.0.1`,
       `-Dquarkus.management.port=${opts.registryManagementPort}`,
-      // In-memory storage: the schemas are registered again by the services at start-up.
+      // H2 on disk, not in memory: Kafka keeps its records across `down`/`up`, and each
+      // record names its schema by id, so the ids must survive too.
       '-Dapicurio.storage.kind=sql',
       '-Dapicurio.storage.sql.kind=h2',
+      `-Dapicurio.datasource.url=jdbc:h2:file:${join(opts.home, 'registry', 'schemas')};DB_CLOSE_ON_EXIT=FALSE`,
       '-jar',
       p.registryJar,
     ],

@@ -15,8 +15,22 @@ type DeliveryReport = EuLiaison.DeliveryReport;
 
 const REACHED: ReadonlySet<EuLiaison.DeliveryStatus> = new Set(['DELIVERED', 'DELIVERED_FILTERED', 'HELD_FOR_REVIEW']);
 
+const heldKey = (noticeId: string, destination: string): string => `${noticeId}:${destination}`;
+
 export class DeliveryLedger {
   private readonly reports = new Map<string, DeliveryReport>();
+  /** Copies held for the origin's DPO, by noticeId:destination. */
+  private readonly held = new Map<string, EuLiaison.NoticeCopy>();
+
+  hold(copy: EuLiaison.NoticeCopy): void {
+    this.held.set(heldKey(copy.notice.noticeId, copy.destination), copy);
+  }
+
+  /** The held copy, while the latest report for that destination still says HELD_FOR_REVIEW. */
+  heldCopy(noticeId: string, destination: string): EuLiaison.NoticeCopy | undefined {
+    const status = this.reports.get(noticeId)?.destinations.find((d) => d.destination === destination)?.status;
+    return status === 'HELD_FOR_REVIEW' ? this.held.get(heldKey(noticeId, destination)) : undefined;
+  }
 
   record(report: DeliveryReport): void {
     const earlier = this.reports.get(report.noticeId);
@@ -44,7 +58,10 @@ export class DeliveryLedger {
   }
 }
 
-/** Follows every reports topic from the beginning; resolves once caught up with the log end at start. */
+/**
+ * Follows every reports topic and the held copies from the beginning;
+ * resolves once caught up with the log end at start.
+ */
 export async function followReports(
   kafka: Kafka,
   registry: ContractRegistry,
@@ -54,12 +71,13 @@ export async function followReports(
 ): Promise<TopicReader> {
   const reader = await readFromStart(
     kafka,
-    { topics: parties.map((p) => topics.reports(p)), groupPrefix: 'liaison.gateway.ledger.', follow: true },
+    { topics: [...parties.map((p) => topics.reports(p)), topics.held], groupPrefix: 'liaison.gateway.ledger.', follow: true },
     async (message, topic, partition) => {
       try {
-        ledger.record(await registry.decode<DeliveryReport>(message.value, 'deliveryReport'));
+        if (topic === topics.held) ledger.hold(await registry.decode<EuLiaison.NoticeCopy>(message.value, 'noticeCopy'));
+        else ledger.record(await registry.decode<DeliveryReport>(message.value, 'deliveryReport'));
       } catch (error) {
-        logger.error('unreadable delivery report', { topic, partition, offset: message.offset, error: (error as Error).message });
+        logger.error('unreadable record in the delivery ledger', { topic, partition, offset: message.offset, error: (error as Error).message });
       }
     },
   );

@@ -84,7 +84,7 @@ export class Gateway {
       heartbeatInterval: 1_000,
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: parties.map((p) => topics.outbox(p)), fromBeginning: true });
+    await this.consumer.subscribe({ topics: [...parties.map((p) => topics.outbox(p)), topics.heldDecisions], fromBeginning: true });
     const processor = new NoticeProcessor(policy, this.options.keys, this.registry, this.ledger, `gateway-${instanceId}`);
     const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
     await this.consumer.run({
@@ -115,6 +115,7 @@ export class Gateway {
       this.registry.idFor(topics.audit, 'auditEvent'),
       this.registry.idFor(topics.dlq, 'deadLetter'),
       this.registry.idFor(topics.held, 'noticeCopy'),
+      this.registry.idFor(topics.heldDecisions, 'heldDecision'),
     ]);
   }
 
@@ -136,6 +137,7 @@ export class Gateway {
     const transaction = await this.producer!.transaction();
     const produced = new Map<string, Message[]>();
     const reports: EuLiaison.DeliveryReport[] = [];
+    const heldCopies: EuLiaison.NoticeCopy[] = [];
     const observed: Array<() => void> = [];
     let last: string | undefined;
     try {
@@ -155,6 +157,7 @@ export class Gateway {
           list.push({ key: out.key, value });
           produced.set(out.topic, list);
           if (out.name === 'deliveryReport') reports.push(out.value as EuLiaison.DeliveryReport);
+          if (out.topic === topics.held) heldCopies.push(out.value as EuLiaison.NoticeCopy);
         }
         observed.push(() => this.observe(result));
         last = message.offset;
@@ -183,6 +186,7 @@ export class Gateway {
     }
     resolveOffset(last);
     for (const report of reports) this.ledger.record(report);
+    for (const copy of heldCopies) this.ledger.hold(copy);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const observe of observed) {
       observe();
@@ -195,6 +199,12 @@ export class Gateway {
     if (result.deadLetter) {
       metrics.deadLetters.inc({ reason: result.deadLetter.code });
       logger.warn('notice dead-lettered', { noticeId: result.notice?.noticeId, caseRef: result.notice?.caseRef, origin: result.origin, reason: result.deadLetter.code });
+      return;
+    }
+    if (result.heldDecision) {
+      const d = result.heldDecision;
+      metrics.heldDecisions.inc({ origin: result.origin, destination: d.destination, decision: d.decision });
+      logger.info('held copy decided', { noticeId: d.noticeId, origin: result.origin, destination: d.destination, decision: d.decision });
       return;
     }
     const notice = result.notice!;

@@ -15,6 +15,7 @@ export function gatewayMetrics(registry: Registry, policyVersion: string) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
+    heldDecisions: new Counter({ name: 'liaison_held_decisions_total', help: 'Held copies released or rejected by the origin DPO', labelNames: ['origin', 'destination', 'decision'], registers: [registry] }),
     transactionAborts: new Counter({ name: 'liaison_gateway_transaction_aborts_total', help: 'Transactions aborted (the batch is consumed again)', registers: [registry] }),
   };
 }

@@ -42,6 +42,8 @@ export interface Processed {
   origin?: string;
   decisions: Decision[];
   deadLetter?: { code: DeadLetterCode; reason: string };
+  /** Set when a held copy was released or rejected. */
+  heldDecision?: EuLiaison.HeldDecision;
 }
 
 const OUTBOX_PREFIX = 'liaison.outbox.';
@@ -56,6 +58,7 @@ export class NoticeProcessor {
   ) {}
 
   async process(record: OutboxRecord, now: number): Promise<Processed> {
+    if (record.topic === topics.heldDecisions) return this.processHeldDecision(record, now);
     const origin = record.topic.startsWith(OUTBOX_PREFIX) ? record.topic.slice(OUTBOX_PREFIX.length) : undefined;
     if (!origin || !this.policy.parties.has(origin)) return this.reject(record, now, 'UNKNOWN_TOPIC', `${record.topic} is not the outbox of a known party`);
     if (record.value && record.value.length > MAX_RECORD_BYTES) {
@@ -131,6 +134,62 @@ export class NoticeProcessor {
     };
     outgoing.push({ topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report });
     return { outgoing, audit, notice, origin, decisions };
+  }
+
+  /** Rule 5, derogation: the origin's DPO releases a held copy to its destination, or rejects it. */
+  private async processHeldDecision(record: OutboxRecord, now: number): Promise<Processed> {
+    let decision: EuLiaison.HeldDecision;
+    try {
+      decision = await this.registry.decode<EuLiaison.HeldDecision>(record.value, 'heldDecision');
+    } catch (error) {
+      if (error instanceof DecodeError) return this.reject(record, now, 'DECODE_FAILED', error.message);
+      throw error;
+    }
+    const held = this.ledger.heldCopy(decision.noticeId, decision.destination);
+    if (!held) return this.reject(record, now, 'UNKNOWN_CASE', `no copy of ${decision.noticeId} for ${decision.destination} is waiting for a decision`);
+    const decidedFor = decision.decidedBy.split('@')[1];
+    if (decidedFor !== held.origin) {
+      return this.reject(record, now, 'INVALID_NOTICE', `decidedBy: "${decision.decidedBy}" is not an officer of the origin ${held.origin}`, held.origin);
+    }
+    const release = decision.decision === 'RELEASE';
+    const notice = held.notice;
+    const outgoing: Outgoing[] = [];
+    if (release) {
+      const copy: EuLiaison.NoticeCopy = { ...held, copyId: `${notice.noticeId}:${held.destination}:RELEASED`, part: 'RELEASED', deliveredAt: now };
+      outgoing.push({ topic: topics.inbox(held.destination), key: notice.caseRef, name: 'noticeCopy', value: copy });
+    }
+    const reason = `${release ? 'released' : 'rejected'} by ${decision.decidedBy}: ${decision.justification}`;
+    const report: EuLiaison.DeliveryReport = {
+      noticeId: notice.noticeId,
+      caseRef: notice.caseRef,
+      origin: held.origin,
+      policyVersion: this.policy.version,
+      processedAt: now,
+      destinations: [{
+        destination: held.destination,
+        status: release ? 'DELIVERED_FILTERED' : 'BLOCKED',
+        agreement: held.agreement,
+        reasons: [reason],
+        rules: ['rule-5-third-country', 'rule-13-explain'],
+        fieldActions: release ? held.fieldActions : [],
+        expiresAt: release ? held.expiresAt : null,
+      }],
+    };
+    outgoing.push({ topic: topics.reports(held.origin), key: notice.caseRef, name: 'deliveryReport', value: report });
+    const audit: AuditFacts = {
+      at: now,
+      actor: decision.decidedBy,
+      action: release ? 'HELD_RELEASED' : 'HELD_REJECTED',
+      noticeId: notice.noticeId,
+      caseRef: notice.caseRef,
+      origin: held.origin,
+      destination: held.destination,
+      outcome: release ? 'DELIVERED_FILTERED' : 'BLOCKED',
+      rules: ['rule-5-third-country', 'rule-13-explain'],
+      details: { justification: decision.justification, decidedAt: String(decision.decidedAt), agreement: held.agreement },
+      policyVersion: this.policy.version,
+    };
+    return { outgoing, audit: [audit], decisions: [], origin: held.origin, heldDecision: decision };
   }
 
   private copyRecord(notice: Notice, origin: string, d: Decision, copy: Decision['deliver'][number], now: number): EuLiaison.NoticeCopy {

@@ -6,30 +6,42 @@ export type AvroType = {
     "eu.liaison.DeliveryReport"?: never;
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy": EuLiaison.NoticeCopy;
     "eu.liaison.DeliveryReport"?: never;
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
     "eu.liaison.DeliveryReport": EuLiaison.DeliveryReport;
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
     "eu.liaison.DeliveryReport"?: never;
     "eu.liaison.AuditEvent": EuLiaison.AuditEvent;
     "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
     "eu.liaison.DeliveryReport"?: never;
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter": EuLiaison.DeadLetter;
+    "eu.liaison.HeldDecision"?: never;
+} | {
+    "eu.liaison.Notice"?: never;
+    "eu.liaison.NoticeCopy"?: never;
+    "eu.liaison.DeliveryReport"?: never;
+    "eu.liaison.AuditEvent"?: never;
+    "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision": EuLiaison.HeldDecision;
 };
 
 export namespace EuLiaison {
@@ -740,5 +752,27 @@ export namespace EuLiaison {
          */
         reason: string;
         failedAt: number;
+    }
+    export const HeldDecisionKindSchema = "{\"type\":\"enum\",\"name\":\"HeldDecisionKind\",\"symbols\":[\"RELEASE\",\"REJECT\"],\"namespace\":\"eu.liaison\"}";
+    export const HeldDecisionKindName = "eu.liaison.HeldDecisionKind";
+    export type HeldDecisionKind = "RELEASE" | "REJECT";
+    export const HeldDecisionSchema = "{\"type\":\"record\",\"name\":\"HeldDecision\",\"namespace\":\"eu.liaison\",\"doc\":\"The origin's data protection officer releases or rejects a copy held under a derogation (rule 5). Written to liaison.held.decisions by the national adapter, consumed by the gateway.\",\"fields\":[{\"name\":\"noticeId\",\"type\":\"string\"},{\"name\":\"destination\",\"type\":\"string\"},{\"name\":\"decision\",\"type\":{\"type\":\"enum\",\"name\":\"HeldDecisionKind\",\"symbols\":[\"RELEASE\",\"REJECT\"],\"namespace\":\"eu.liaison\"}},{\"name\":\"decidedBy\",\"type\":\"string\",\"doc\":\"role@country of the deciding officer, e.g. dpo@BE; the country must be the notice's origin\"},{\"name\":\"justification\",\"type\":\"string\",\"doc\":\"goes into the audit trail\"},{\"name\":\"decidedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const HeldDecisionName = "eu.liaison.HeldDecision";
+    /**
+     * The origin's data protection officer releases or rejects a copy held under a derogation (rule 5). Written to liaison.held.decisions by the national adapter, consumed by the gateway.
+     */
+    export interface HeldDecision {
+        noticeId: string;
+        destination: string;
+        decision: EuLiaison.HeldDecisionKind;
+        /**
+         * role@country of the deciding officer, e.g. dpo@BE; the country must be the notice's origin
+         */
+        decidedBy: string;
+        /**
+         * goes into the audit trail
+         */
+        justification: string;
+        decidedAt: number;
     }
 }

@@ -19,6 +19,7 @@ export const TOP_LEVEL = {
   deliveryReport: 'eu.liaison.DeliveryReport',
   auditEvent: 'eu.liaison.AuditEvent',
   deadLetter: 'eu.liaison.DeadLetter',
+  heldDecision: 'eu.liaison.HeldDecision',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
 

@@ -29,9 +29,13 @@ export async function readFromStart(
   const groupId = `${options.groupPrefix}${randomUUID()}`;
   const consumer = kafka.consumer({ groupId, readUncommitted: false });
   let resolve: () => void = () => {};
-  const caughtUp = new Promise<void>((r) => {
-    resolve = r;
+  let reject: (error: Error) => void = () => {};
+  const caughtUp = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
   });
+  // A record that cannot be read stops the rebuild with its error instead of retrying forever.
+  consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
   const advance = (key: string, next: number) => {
     const end = ends.get(key);
     if (end !== undefined && next >= end) ends.delete(key);
@@ -74,8 +78,11 @@ export async function readFromStart(
     await admin.disconnect();
   };
   if (!options.follow) {
-    await caughtUp;
-    await stop();
+    try {
+      await caughtUp;
+    } finally {
+      await stop();
+    }
   }
   return { consumer, caughtUp, stop };
 }

@@ -15,6 +15,8 @@ export const topics = {
   dlq: 'liaison.dlq',
   /** Copies held for the origin's data protection officer (rule 5, derogation); gateway only. */
   held: 'liaison.held',
+  /** The origin DPO's release or rejection of a held copy; written by the adapter, read by the gateway. */
+  heldDecisions: 'liaison.held.decisions',
 } as const;
 
 export const ADMIN_PRINCIPAL = 'liaison-admin';
@@ -40,6 +42,7 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
     { name: topics.audit, partitions: 1, config: { 'retention.ms': '-1' } },
     { name: topics.dlq, partitions: 1, config: {} },
     { name: topics.held, partitions: 3, config: { 'retention.ms': '-1' } },
+    { name: topics.heldDecisions, partitions: 1, config: { 'retention.ms': '-1' } },
   ];
 }
 

@@ -45,7 +45,7 @@ export async function logEnd(topicNames: string[]): Promise<Offsets> {
   }
 }
 
-const outboxes = () => [...policy.parties.keys()].map((p) => topics.outbox(p));
+const gatewayInputs = () => [...[...policy.parties.keys()].map((p) => topics.outbox(p)), topics.heldDecisions];
 
 /**
  * A consumer group positioned at `from` before its real members join: a short-lived member
@@ -67,10 +67,10 @@ async function positionGroup(groupId: string, from: Offsets): Promise<void> {
   }
 }
 
-/** A gateway group of the test's own, starting at the outboxes' current end. */
+/** A gateway group of the test's own, starting at the current end of its inputs. */
 export async function newGatewayGroup(): Promise<string> {
   const groupId = unique('liaison.gateway.test');
-  await positionGroup(groupId, await logEnd(outboxes()));
+  await positionGroup(groupId, await logEnd(gatewayInputs()));
   return groupId;
 }
 
