@@ -116,13 +116,7 @@ export class NoticeProcessor {
         policyVersion: this.policy.version,
       });
     }
-    const report: EuLiaison.DeliveryReport = {
-      noticeId: notice.noticeId,
-      caseRef: notice.caseRef,
-      origin,
-      policyVersion: this.policy.version,
-      processedAt: now,
-      destinations: decisions.map((d) => ({
+    const report = this.report(notice, origin, now, decisions.map((d) => ({
         destination: d.destination,
         status: d.status,
         agreement: d.agreement,
@@ -131,7 +125,7 @@ export class NoticeProcessor {
         fieldActions: d.fieldActions,
         expiresAt: d.expiresAt,
       })),
-    };
+    );
     outgoing.push({ topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report });
     return { outgoing, audit, notice, origin, decisions };
   }
@@ -159,13 +153,8 @@ export class NoticeProcessor {
       outgoing.push({ topic: topics.inbox(held.destination), key: notice.caseRef, name: 'noticeCopy', value: copy });
     }
     const reason = `${release ? 'released' : 'rejected'} by ${decision.decidedBy}: ${decision.justification}`;
-    const report: EuLiaison.DeliveryReport = {
-      noticeId: notice.noticeId,
-      caseRef: notice.caseRef,
-      origin: held.origin,
-      policyVersion: this.policy.version,
-      processedAt: now,
-      destinations: [{
+    const report = this.report(notice, held.origin, now, [
+      {
         destination: held.destination,
         status: release ? 'DELIVERED_FILTERED' : 'BLOCKED',
         agreement: held.agreement,
@@ -173,8 +162,8 @@ export class NoticeProcessor {
         rules: ['rule-5-third-country', 'rule-13-explain'],
         fieldActions: release ? held.fieldActions : [],
         expiresAt: release ? held.expiresAt : null,
-      }],
-    };
+      },
+    ]);
     outgoing.push({ topic: topics.reports(held.origin), key: notice.caseRef, name: 'deliveryReport', value: report });
     const audit: AuditFacts = {
       at: now,
@@ -190,6 +179,10 @@ export class NoticeProcessor {
       policyVersion: this.policy.version,
     };
     return { outgoing, audit: [audit], decisions: [], origin: held.origin, heldDecision: decision };
+  }
+
+  private report(notice: Notice, origin: string, now: number, destinations: EuLiaison.DestinationOutcome[]): EuLiaison.DeliveryReport {
+    return { noticeId: notice.noticeId, caseRef: notice.caseRef, origin, policyVersion: this.policy.version, processedAt: now, destinations };
   }
 
   private copyRecord(notice: Notice, origin: string, d: Decision, copy: Decision['deliver'][number], now: number): EuLiaison.NoticeCopy {
@@ -218,14 +211,12 @@ export class NoticeProcessor {
     ];
     if (origin && notice) {
       // The origin learns of the rejection in its own reports topic.
-      const report: EuLiaison.DeliveryReport = {
-        noticeId: notice.noticeId,
-        caseRef: notice.caseRef,
+      const report = this.report(
+        notice,
         origin,
-        policyVersion: this.policy.version,
-        processedAt: now,
-        destinations: notice.recipients.map((destination) => ({ destination, status: 'REJECTED', agreement: null, reasons: [`${code}: ${reason}`], rules: [], fieldActions: [], expiresAt: null })),
-      };
+        now,
+        notice.recipients.map((destination) => ({ destination, status: 'REJECTED', agreement: null, reasons: [`${code}: ${reason}`], rules: [], fieldActions: [], expiresAt: null })),
+      );
       outgoing.push({ topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report });
     }
     const audit: AuditFacts = {

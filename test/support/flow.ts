@@ -97,6 +97,15 @@ export async function startGateway(groupId: string, instanceId = unique('gw'), n
   return { gateway, metrics, stop: () => gateway.stop() };
 }
 
+/** Environment for a Liaison process (gateway, CLI) connecting to the test's stack as the admin. */
+export const adminEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  KAFKA_BROKERS: connection().brokers.join(','),
+  SCHEMA_REGISTRY_URL: connection().registryUrl,
+  KAFKA_USERNAME: connection().credentials.admin.username,
+  KAFKA_PASSWORD: connection().credentials.admin.password,
+});
+
 /**
  * The gateway as its own process, for the kill test. `node --import tsx`, not the tsx CLI:
  * the CLI runs the program in a child process that a SIGKILL of the CLI would leave running.
@@ -105,11 +114,7 @@ export function spawnGateway(groupId: string, instanceId: string, port: number, 
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'services/gateway/main.ts')], {
     cwd: PROJECT_ROOT,
     env: {
-      ...process.env,
-      KAFKA_BROKERS: connection().brokers.join(','),
-      SCHEMA_REGISTRY_URL: connection().registryUrl,
-      KAFKA_USERNAME: connection().credentials.admin.username,
-      KAFKA_PASSWORD: connection().credentials.admin.password,
+      ...adminEnv(),
       LIAISON_PSEUDONYM_KEYS: keysFile,
       LIAISON_GATEWAY_GROUP: groupId,
       LIAISON_GATEWAY_INSTANCE: instanceId,

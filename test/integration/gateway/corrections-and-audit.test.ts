@@ -8,7 +8,7 @@ import { AuditChain } from '../../../services/gateway/audit-chain.ts';
 import { verifyAuditLog } from '../../../services/gateway/audit-log.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { adminKafka, connection, unique } from '../../support/clients.ts';
-import { exchange, newGatewayGroup, registry, startGateway, type RunningGateway } from '../../support/flow.ts';
+import { adminEnv, exchange, newGatewayGroup, registry, startGateway, type RunningGateway } from '../../support/flow.ts';
 
 let gateway: RunningGateway;
 beforeAll(async () => {
@@ -69,13 +69,7 @@ describe('the audit trail', () => {
     const cli = spawnSync(process.execPath, ['bin/liaison.mjs', 'audit', 'verify', '--topic', topic], {
       cwd: PROJECT_ROOT,
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        KAFKA_BROKERS: connection().brokers.join(','),
-        SCHEMA_REGISTRY_URL: connection().registryUrl,
-        KAFKA_USERNAME: connection().credentials.admin.username,
-        KAFKA_PASSWORD: connection().credentials.admin.password,
-      },
+      env: adminEnv(),
     });
     await admin.deleteTopics({ topics: [topic] });
     await admin.disconnect();
