@@ -17,44 +17,103 @@ const REACHED: ReadonlySet<EuLiaison.DeliveryStatus> = new Set(['DELIVERED', 'DE
 
 const heldKey = (noticeId: string, destination: string): string => `${noticeId}:${destination}`;
 
-export class DeliveryLedger {
-  private readonly reports = new Map<string, DeliveryReport>();
-  /** Copies held for the origin's DPO, by noticeId:destination. */
-  private readonly held = new Map<string, EuLiaison.NoticeCopy>();
+function merge(earlier: DeliveryReport | undefined, report: DeliveryReport): DeliveryReport {
+  // A later report (a correction, a DPO decision) updates the destinations it names.
+  if (!earlier) return report;
+  const destinations = new Map(earlier.destinations.map((d) => [d.destination, d]));
+  for (const d of report.destinations) destinations.set(d.destination, d);
+  return { ...earlier, destinations: [...destinations.values()] };
+}
 
-  hold(copy: EuLiaison.NoticeCopy): void {
-    this.held.set(heldKey(copy.notice.noticeId, copy.destination), copy);
+/** What the processor reads and writes; a batch works on a LedgerBatch over the ledger. */
+export interface LedgerView {
+  get(noticeId: string): DeliveryReport | undefined;
+  reachedDestinations(noticeId: string): string[];
+  heldCopy(noticeId: string, destination: string): EuLiaison.NoticeCopy | undefined;
+  record(report: DeliveryReport): void;
+  hold(copy: EuLiaison.NoticeCopy): void;
+}
+
+abstract class LedgerReads implements LedgerView {
+  abstract get(noticeId: string): DeliveryReport | undefined;
+  abstract record(report: DeliveryReport): void;
+  abstract hold(copy: EuLiaison.NoticeCopy): void;
+  /** The held copy by noticeId:destination, decided or not. */
+  abstract heldByKey(key: string): EuLiaison.NoticeCopy | undefined;
+
+  /** Destinations that received (or wait to receive) any copy of the notice. */
+  reachedDestinations(noticeId: string): string[] {
+    return (this.get(noticeId)?.destinations ?? []).filter((d) => REACHED.has(d.status)).map((d) => d.destination);
   }
 
   /** The held copy, while the latest report for that destination still says HELD_FOR_REVIEW. */
   heldCopy(noticeId: string, destination: string): EuLiaison.NoticeCopy | undefined {
-    const status = this.reports.get(noticeId)?.destinations.find((d) => d.destination === destination)?.status;
-    return status === 'HELD_FOR_REVIEW' ? this.held.get(heldKey(noticeId, destination)) : undefined;
+    const status = this.get(noticeId)?.destinations.find((d) => d.destination === destination)?.status;
+    return status === 'HELD_FOR_REVIEW' ? this.heldByKey(heldKey(noticeId, destination)) : undefined;
   }
+}
+
+export class DeliveryLedger extends LedgerReads {
+  private readonly reports = new Map<string, DeliveryReport>();
+  /** Copies held for the origin's DPO, by noticeId:destination. */
+  private readonly heldCopies = new Map<string, EuLiaison.NoticeCopy>();
 
   record(report: DeliveryReport): void {
-    const earlier = this.reports.get(report.noticeId);
-    // A correction's report adds destinations; keep what every report says.
-    if (earlier) {
-      const merged = new Map(earlier.destinations.map((d) => [d.destination, d]));
-      for (const d of report.destinations) merged.set(d.destination, d);
-      this.reports.set(report.noticeId, { ...report, destinations: [...merged.values()] });
-    } else {
-      this.reports.set(report.noticeId, report);
-    }
+    this.reports.set(report.noticeId, merge(this.reports.get(report.noticeId), report));
+  }
+
+  hold(copy: EuLiaison.NoticeCopy): void {
+    this.heldCopies.set(heldKey(copy.notice.noticeId, copy.destination), copy);
   }
 
   get(noticeId: string): DeliveryReport | undefined {
     return this.reports.get(noticeId);
   }
 
-  /** Destinations that received (or wait to receive) any copy of the notice. */
-  reachedDestinations(noticeId: string): string[] {
-    return (this.reports.get(noticeId)?.destinations ?? []).filter((d) => REACHED.has(d.status)).map((d) => d.destination);
+  heldByKey(key: string): EuLiaison.NoticeCopy | undefined {
+    return this.heldCopies.get(key);
+  }
+
+  /** A batch sees its own earlier records at once; they reach the ledger only if it commits. */
+  batch(): LedgerBatch {
+    return new LedgerBatch(this);
   }
 
   get size(): number {
     return this.reports.size;
+  }
+}
+
+export class LedgerBatch extends LedgerReads {
+  private readonly reports = new Map<string, DeliveryReport>();
+  private readonly heldCopies = new Map<string, EuLiaison.NoticeCopy>();
+  private readonly pending: Array<() => void> = [];
+
+  constructor(private readonly ledger: DeliveryLedger) {
+    super();
+  }
+
+  record(report: DeliveryReport): void {
+    this.reports.set(report.noticeId, merge(this.get(report.noticeId), report));
+    this.pending.push(() => this.ledger.record(report));
+  }
+
+  hold(copy: EuLiaison.NoticeCopy): void {
+    this.heldCopies.set(heldKey(copy.notice.noticeId, copy.destination), copy);
+    this.pending.push(() => this.ledger.hold(copy));
+  }
+
+  get(noticeId: string): DeliveryReport | undefined {
+    return this.reports.get(noticeId) ?? this.ledger.get(noticeId);
+  }
+
+  heldByKey(key: string): EuLiaison.NoticeCopy | undefined {
+    return this.heldCopies.get(key) ?? this.ledger.heldByKey(key);
+  }
+
+  /** After the transaction commits. */
+  commit(): void {
+    for (const apply of this.pending) apply();
   }
 }
 

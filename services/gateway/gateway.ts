@@ -85,7 +85,7 @@ export class Gateway {
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...parties.map((p) => topics.outbox(p)), topics.heldDecisions], fromBeginning: true });
-    const processor = new NoticeProcessor(policy, this.options.keys, this.registry, this.ledger, `gateway-${instanceId}`);
+    const processor = new NoticeProcessor(policy, this.options.keys, this.registry, `gateway-${instanceId}`);
     const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
     await this.consumer.run({
       autoCommit: false,
@@ -136,8 +136,7 @@ export class Gateway {
     const head = this.chain.snapshot();
     const transaction = await this.producer!.transaction();
     const produced = new Map<string, Message[]>();
-    const reports: EuLiaison.DeliveryReport[] = [];
-    const heldCopies: EuLiaison.NoticeCopy[] = [];
+    const ledger = this.ledger.batch();
     const observed: Array<() => void> = [];
     let last: string | undefined;
     try {
@@ -146,6 +145,7 @@ export class Gateway {
         const result = await processor.process(
           { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value },
           this.now(),
+          ledger,
         );
         const outgoing: Outgoing[] = [
           ...result.outgoing,
@@ -156,8 +156,8 @@ export class Gateway {
           const list = produced.get(out.topic) ?? [];
           list.push({ key: out.key, value });
           produced.set(out.topic, list);
-          if (out.name === 'deliveryReport') reports.push(out.value as EuLiaison.DeliveryReport);
-          if (out.topic === topics.held) heldCopies.push(out.value as EuLiaison.NoticeCopy);
+          if (out.name === 'deliveryReport') ledger.record(out.value as EuLiaison.DeliveryReport);
+          if (out.topic === topics.held) ledger.hold(out.value as EuLiaison.NoticeCopy);
         }
         observed.push(() => this.observe(result));
         last = message.offset;
@@ -185,8 +185,7 @@ export class Gateway {
       throw error;
     }
     resolveOffset(last);
-    for (const report of reports) this.ledger.record(report);
-    for (const copy of heldCopies) this.ledger.hold(copy);
+    ledger.commit();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const observe of observed) {
       observe();

@@ -8,7 +8,7 @@ import type { ContractName } from '../shared/contract.ts';
 import { DecodeError, type ContractRegistry } from '../shared/registry.ts';
 import { topics } from '../shared/topology.ts';
 import type { AuditFacts } from './audit-chain.ts';
-import type { DeliveryLedger } from './delivery-ledger.ts';
+import type { LedgerView } from './delivery-ledger.ts';
 import { decide, type Decision, type PseudonymKey } from './policy-engine.ts';
 import type { Policy } from './policy.ts';
 import { validateNotice, type RejectionCode } from './validation.ts';
@@ -53,12 +53,12 @@ export class NoticeProcessor {
     private readonly policy: Policy,
     private readonly keys: PseudonymKey,
     private readonly registry: ContractRegistry,
-    private readonly ledger: DeliveryLedger,
     private readonly actor = 'gateway',
   ) {}
 
-  async process(record: OutboxRecord, now: number): Promise<Processed> {
-    if (record.topic === topics.heldDecisions) return this.processHeldDecision(record, now);
+  /** `ledger`: the deliveries so far, including those of earlier records in the same batch. */
+  async process(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
+    if (record.topic === topics.heldDecisions) return this.processHeldDecision(record, now, ledger);
     const origin = record.topic.startsWith(OUTBOX_PREFIX) ? record.topic.slice(OUTBOX_PREFIX.length) : undefined;
     if (!origin || !this.policy.parties.has(origin)) return this.reject(record, now, 'UNKNOWN_TOPIC', `${record.topic} is not the outbox of a known party`);
     if (record.value && record.value.length > MAX_RECORD_BYTES) {
@@ -74,17 +74,17 @@ export class NoticeProcessor {
     const rejection = validateNotice(notice, origin, this.policy, now);
     if (rejection) return this.reject(record, now, rejection.code, rejection.problems.join('; '), origin, notice);
 
-    if (notice.inReplyTo !== null && notice.kind === 'RESPONSE' && !this.ledger.reachedDestinations(notice.inReplyTo).includes(origin)) {
+    if (notice.inReplyTo !== null && notice.kind === 'RESPONSE' && !ledger.reachedDestinations(notice.inReplyTo).includes(origin)) {
       return this.reject(record, now, 'UNKNOWN_CASE', `inReplyTo: ${origin} received no notice ${notice.inReplyTo}`, origin, notice);
     }
     // Rule 12: a correction goes to every earlier recipient as well as to those it names.
     let recipients = notice.recipients;
     if (notice.correction !== null) {
-      const earlier = this.ledger.get(notice.correction.of);
+      const earlier = ledger.get(notice.correction.of);
       if (!earlier || earlier.origin !== origin) {
         return this.reject(record, now, 'UNKNOWN_CASE', `correction.of: ${origin} sent no notice ${notice.correction.of}`, origin, notice);
       }
-      recipients = [...new Set([...this.ledger.reachedDestinations(notice.correction.of), ...notice.recipients])];
+      recipients = [...new Set([...ledger.reachedDestinations(notice.correction.of), ...notice.recipients])];
     }
     return this.route(notice, origin, recipients, now);
   }
@@ -131,7 +131,7 @@ export class NoticeProcessor {
   }
 
   /** Rule 5, derogation: the origin's DPO releases a held copy to its destination, or rejects it. */
-  private async processHeldDecision(record: OutboxRecord, now: number): Promise<Processed> {
+  private async processHeldDecision(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
     let decision: EuLiaison.HeldDecision;
     try {
       decision = await this.registry.decode<EuLiaison.HeldDecision>(record.value, 'heldDecision');
@@ -139,7 +139,7 @@ export class NoticeProcessor {
       if (error instanceof DecodeError) return this.reject(record, now, 'DECODE_FAILED', error.message);
       throw error;
     }
-    const held = this.ledger.heldCopy(decision.noticeId, decision.destination);
+    const held = ledger.heldCopy(decision.noticeId, decision.destination);
     if (!held) return this.reject(record, now, 'UNKNOWN_CASE', `no copy of ${decision.noticeId} for ${decision.destination} is waiting for a decision`);
     const decidedFor = decision.decidedBy.split('@')[1];
     if (decidedFor !== held.origin) {

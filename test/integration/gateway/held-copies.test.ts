@@ -15,10 +15,11 @@ afterAll(async () => {
 });
 
 /** What the national adapter writes when the DPO decides. */
-async function decide(decision: EuLiaison.HeldDecision): Promise<void> {
+async function decide(...decisions: EuLiaison.HeldDecision[]): Promise<void> {
   const producer = adminKafka().producer();
   await producer.connect();
-  await producer.send({ topic: topics.heldDecisions, messages: [{ key: decision.noticeId, value: await registry().encode(topics.heldDecisions, 'heldDecision', decision) }] });
+  const messages = await Promise.all(decisions.map(async (d) => ({ key: d.noticeId, value: await registry().encode(topics.heldDecisions, 'heldDecision', d) })));
+  await producer.send({ topic: topics.heldDecisions, messages });
   await producer.disconnect();
 }
 
@@ -59,9 +60,12 @@ describe('held copies', () => {
     const shipment = notice({ recipients: ['PE'] });
     await exchange('BE', shipment);
     const from = await logEnd([topics.inbox('PE'), topics.reports('BE'), topics.dlq]);
-    await decide({ noticeId: shipment.noticeId, destination: 'PE', decision: 'REJECT', decidedBy: 'dpo@NL', justification: 'not mine to decide', decidedAt: Date.now() });
-    await decide({ noticeId: shipment.noticeId, destination: 'PE', decision: 'REJECT', decidedBy: 'dpo@BE', justification: 'No adequate guarantee for the suspect', decidedAt: Date.now() });
-    await decide({ noticeId: shipment.noticeId, destination: 'PE', decision: 'RELEASE', decidedBy: 'dpo@BE', justification: 'changed my mind', decidedAt: Date.now() });
+    // In one send, so that one batch (one transaction) holds all three decisions.
+    await decide(
+      { noticeId: shipment.noticeId, destination: 'PE', decision: 'REJECT', decidedBy: 'dpo@NL', justification: 'not mine to decide', decidedAt: Date.now() },
+      { noticeId: shipment.noticeId, destination: 'PE', decision: 'REJECT', decidedBy: 'dpo@BE', justification: 'No adequate guarantee for the suspect', decidedAt: Date.now() },
+      { noticeId: shipment.noticeId, destination: 'PE', decision: 'RELEASE', decidedBy: 'dpo@BE', justification: 'changed my mind', decidedAt: Date.now() },
+    );
 
     const report = await reportFor(from, shipment.noticeId, 'PE');
     expect(report!.destinations[0]).toMatchObject({ status: 'BLOCKED', reasons: ['rejected by dpo@BE: No adequate guarantee for the suspect'] });
