@@ -7,6 +7,7 @@ export type AvroType = {
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter"?: never;
     "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy": EuLiaison.NoticeCopy;
@@ -14,6 +15,7 @@ export type AvroType = {
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter"?: never;
     "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -21,6 +23,7 @@ export type AvroType = {
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter"?: never;
     "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -28,6 +31,7 @@ export type AvroType = {
     "eu.liaison.AuditEvent": EuLiaison.AuditEvent;
     "eu.liaison.DeadLetter"?: never;
     "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -35,6 +39,7 @@ export type AvroType = {
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter": EuLiaison.DeadLetter;
     "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -42,6 +47,15 @@ export type AvroType = {
     "eu.liaison.AuditEvent"?: never;
     "eu.liaison.DeadLetter"?: never;
     "eu.liaison.HeldDecision": EuLiaison.HeldDecision;
+    "eu.liaison.Receipt"?: never;
+} | {
+    "eu.liaison.Notice"?: never;
+    "eu.liaison.NoticeCopy"?: never;
+    "eu.liaison.DeliveryReport"?: never;
+    "eu.liaison.AuditEvent"?: never;
+    "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt": EuLiaison.Receipt;
 };
 
 export namespace EuLiaison {
@@ -774,5 +788,35 @@ export namespace EuLiaison {
          */
         justification: string;
         decidedAt: number;
+    }
+    export const ReceiptStatusSchema = "{\"type\":\"enum\",\"name\":\"ReceiptStatus\",\"symbols\":[\"RECEIVED\",\"READ\",\"ANSWERED\",\"CORRECTION_ACKNOWLEDGED\"],\"namespace\":\"eu.liaison\"}";
+    export const ReceiptStatusName = "eu.liaison.ReceiptStatus";
+    export type ReceiptStatus = "RECEIVED" | "READ" | "ANSWERED" | "CORRECTION_ACKNOWLEDGED";
+    export const ReceiptSchema = "{\"type\":\"record\",\"name\":\"Receipt\",\"namespace\":\"eu.liaison\",\"doc\":\"A recipient's acknowledgement of a copy (rule 12 and the origin's status view); produced by the contact point, which comes with the adapter issue.\",\"fields\":[{\"name\":\"noticeId\",\"type\":\"string\"},{\"name\":\"copyId\",\"type\":\"string\"},{\"name\":\"recipient\",\"type\":\"string\",\"doc\":\"the acknowledging party; must be the outbox's own\"},{\"name\":\"status\",\"type\":{\"type\":\"enum\",\"name\":\"ReceiptStatus\",\"symbols\":[\"RECEIVED\",\"READ\",\"ANSWERED\",\"CORRECTION_ACKNOWLEDGED\"],\"namespace\":\"eu.liaison\"}},{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}},{\"name\":\"by\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"role@country of the officer (READ, ANSWERED), never a name\"},{\"name\":\"answerNoticeId\",\"type\":[\"null\",\"string\"],\"default\":null,\"doc\":\"the RESPONSE that answered (ANSWERED)\"}]}";
+    export const ReceiptName = "eu.liaison.Receipt";
+    /**
+     * A recipient's acknowledgement of a copy (rule 12 and the origin's status view); produced by the contact point, which comes with the adapter issue.
+     */
+    export interface Receipt {
+        noticeId: string;
+        copyId: string;
+        /**
+         * the acknowledging party; must be the outbox's own
+         */
+        recipient: string;
+        status: EuLiaison.ReceiptStatus;
+        at: number;
+        /**
+         * role@country of the officer (READ, ANSWERED), never a name
+         *
+         * Default: null
+         */
+        by: null | string;
+        /**
+         * the RESPONSE that answered (ANSWERED)
+         *
+         * Default: null
+         */
+        answerNoticeId: null | string;
     }
 }

@@ -20,6 +20,7 @@ export const TOP_LEVEL = {
   auditEvent: 'eu.liaison.AuditEvent',
   deadLetter: 'eu.liaison.DeadLetter',
   heldDecision: 'eu.liaison.HeldDecision',
+  receipt: 'eu.liaison.Receipt',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
 
