@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import kafkajs, { type Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { PROJECT_ROOT } from '../../services/shared/connection.ts';
