@@ -24,6 +24,7 @@ import { StackError } from '../../services/shared/errors.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { loadParties, type Party } from '../../services/shared/parties.ts';
 import { provision, type ProvisionResult } from '../../services/shared/provisioning.ts';
+import { retryUntil } from '../../services/shared/retry.ts';
 import { ADMIN_PRINCIPAL, principalOf } from '../../services/shared/topology.ts';
 import { findJava, requireMaven } from './java.ts';
 
@@ -296,20 +297,19 @@ function startRegistry(opts: StackOptions): void {
 // ---------------------------------------------------------------- readiness
 
 async function waitFor<T>(what: string, name: string, opts: StackOptions, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    if (runningPid(opts.home, name) === undefined) {
-      throw new StackError(`${what} exited during start-up; last lines of ${join(paths(opts.home).logs, `${name}.log`)}:\n${logTail(opts.home, name)}`);
-    }
-    try {
-      return await attempt();
-    } catch (error) {
-      last = error;
-      await sleep(500);
-    }
+  try {
+    return await retryUntil(attempt, {
+      timeoutMs,
+      intervalMs: 500,
+      giveUp: () =>
+        runningPid(opts.home, name) === undefined
+          ? new StackError(`${what} exited during start-up; last lines of ${join(paths(opts.home).logs, `${name}.log`)}:\n${logTail(opts.home, name)}`)
+          : undefined,
+    });
+  } catch (error) {
+    if (error instanceof StackError) throw error;
+    throw new StackError(`${what} was not ready after ${timeoutMs / 1000}s (${(error as Error).message}); see ${paths(opts.home).logs}`, { cause: error });
   }
-  throw new StackError(`${what} was not ready after ${timeoutMs / 1000}s (${(last as Error)?.message ?? 'no answer'}); see ${paths(opts.home).logs}`);
 }
 
 export function connectionOf(opts: StackOptions, credentials: StackCredentials): Connection {

@@ -4,6 +4,7 @@
  */
 import kafkajs, { type Admin } from 'kafkajs';
 import type { Party } from './parties.ts';
+import { retryUntil } from './retry.ts';
 import { aclPlan, topicPlan, type AclSpec } from './topology.ts';
 
 // kafkajs is CommonJS and these enums are not visible to Node's named-export detection.
@@ -48,19 +49,8 @@ export async function provision(admin: Admin, parties: readonly Party[], replica
 }
 
 /** Until every partition answers a ListOffsets: a fresh topic's leader takes a moment to be known. */
-async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (const topic of names) {
-    for (;;) {
-      try {
-        await admin.fetchTopicOffsets(topic);
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  }
+async function waitForLeaders(admin: Admin, names: string[]): Promise<void> {
+  for (const topic of names) await retryUntil(() => admin.fetchTopicOffsets(topic), { timeoutMs: 30_000, intervalMs: 200 });
 }
 
 function toKafkaAcl(spec: AclSpec) {

@@ -5,6 +5,7 @@
  */
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import type { Connection } from '../../services/shared/connection.ts';
+import { retryUntil } from '../../services/shared/retry.ts';
 import { loadParties } from '../../services/shared/parties.ts';
 import {
   generateCredentials,
@@ -65,23 +66,11 @@ export async function startContainerStack(): Promise<{ connection: Connection; s
       mechanism: 'scram-sha-512',
       credentials,
     };
-    await retry(() => withAdmin(connection, (admin) => admin.describeCluster()), 60_000);
+    await retryUntil(() => withAdmin(connection, (admin) => admin.describeCluster()), { timeoutMs: 60_000 });
     await prepareCluster(connection, parties);
     return { connection, stop };
   } catch (error) {
     await stop();
     throw error;
-  }
-}
-
-async function retry<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 500));
-    }
   }
 }
