@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 LIAISON := node bin/liaison.mjs
 
-.PHONY: help prerequisites install up down status gateway audit-verify test test-unit test-integration typecheck clean-stack
+.PHONY: help prerequisites install up down status gateway audit-verify bench test test-unit test-integration typecheck clean-stack
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ gateway: up ## run the gateway on the embedded stack (metrics on http://127.0.0.
 
 audit-verify: install ## verify every chain of the audit trail
 	@$(LIAISON) audit verify
+
+bench: install ## benchmarks (never part of make test); compare the ratios within one run
+	npx vitest bench --run --config bench/vitest.bench.config.ts
 
 typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json

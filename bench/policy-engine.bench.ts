@@ -1,0 +1,36 @@
+/**
+ * The cost of one policy decision (one notice, one destination) by the kind of filtering it
+ * needs, side by side in one run: compare the ratios, not the absolute numbers.
+ * Run: make bench
+ */
+import { bench, describe } from 'vitest';
+import { decide } from '../services/gateway/policy-engine.ts';
+import { loadPolicy } from '../services/gateway/policy.ts';
+import { notice, suspect, victim, witness } from '../test/fixtures/notices.ts';
+
+const policy = loadPolicy();
+const keys = (id: string) => Buffer.from(`bench-key-${id}`.padEnd(32, '#'));
+const now = Date.parse('2026-11-22T10:00:00Z');
+const cocaine = notice({ subjects: [{ ...suspect, healthInformation: null }, witness, victim] });
+const atm = { ...cocaine, crimeAreas: ['ATM_ATTACKS' as const] };
+
+describe('policy decision per destination', () => {
+  bench('EU, nothing to filter (BE→NL, BE–NL cross-border)', () => {
+    decide(policy, keys, { notice: { ...atm, subjects: [{ ...suspect, healthInformation: null }] }, origin: 'BE', destination: 'NL', now });
+  });
+  bench('EU, special category removed (BE→NL, victim and witness)', () => {
+    decide(policy, keys, { notice: atm, origin: 'BE', destination: 'NL', now });
+  });
+  bench('EU, pseudonyms and free-text masking (BE→FR, Hazeldonk)', () => {
+    decide(policy, keys, { notice: cocaine, origin: 'BE', destination: 'FR', now });
+  });
+  bench('third country, safeguards (BE→US)', () => {
+    decide(policy, keys, { notice: cocaine, origin: 'BE', destination: 'US', now });
+  });
+  bench('third country, derogation: two copies (BE→CO)', () => {
+    decide(policy, keys, { notice: cocaine, origin: 'BE', destination: 'CO', now });
+  });
+  bench('blocked, no agreement (FR→US)', () => {
+    decide(policy, keys, { notice: cocaine, origin: 'FR', destination: 'US', now });
+  });
+});
