@@ -134,7 +134,11 @@ export async function followReports(
     async (message, topic, partition) => {
       try {
         if (topic === topics.held) ledger.hold(await registry.decode<EuLiaison.NoticeCopy>(message.value, 'noticeCopy'));
-        else ledger.record(await registry.decode<DeliveryReport>(message.value, 'deliveryReport'));
+        else {
+          // Reports topics also carry the recipients' receipts, which the ledger does not need.
+          const record = await registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
+          if (record.name === 'deliveryReport') ledger.record(record.value as DeliveryReport);
+        }
       } catch (error) {
         logger.error('unreadable record in the delivery ledger', { topic, partition, offset: message.offset, error: (error as Error).message });
       }

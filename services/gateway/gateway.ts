@@ -109,8 +109,12 @@ export class Gateway {
     await Promise.all([
       ...parties.flatMap((p) => [
         this.registry.idFor(topics.outbox(p), 'notice'),
+        this.registry.idFor(topics.outbox(p), 'receipt'),
+        this.registry.idFor(topics.outbox(p), 'forwardingPermission'),
         this.registry.idFor(topics.inbox(p), 'noticeCopy'),
+        this.registry.idFor(topics.inbox(p), 'forwardingPermission'),
         this.registry.idFor(topics.reports(p), 'deliveryReport'),
+        this.registry.idFor(topics.reports(p), 'receipt'),
       ]),
       this.registry.idFor(topics.audit, 'auditEvent'),
       this.registry.idFor(topics.dlq, 'deadLetter'),
@@ -204,6 +208,21 @@ export class Gateway {
       const d = result.heldDecision;
       metrics.heldDecisions.inc({ origin: result.origin, destination: d.destination, decision: d.decision });
       logger.info('held copy decided', { noticeId: d.noticeId, origin: result.origin, destination: d.destination, decision: d.decision });
+      return;
+    }
+    if (result.receipt) {
+      metrics.receipts.inc({ recipient: result.receipt.recipient, status: result.receipt.status });
+      logger.info('receipt relayed', { noticeId: result.receipt.noticeId, recipient: result.receipt.recipient, status: result.receipt.status });
+      return;
+    }
+    if (result.permission) {
+      metrics.permissions.inc({ provider: result.permission.provider, granted_to: result.permission.grantedTo });
+      logger.info('forwarding permission delivered', { noticeId: result.permission.noticeId, origin: result.origin, destination: result.permission.grantedTo });
+      return;
+    }
+    if (result.duplicate) {
+      metrics.duplicates.inc({ origin: result.origin });
+      logger.info('resubmitted notice ignored', { origin: result.origin });
       return;
     }
     const notice = result.notice!;

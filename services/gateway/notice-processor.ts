@@ -9,7 +9,7 @@ import { DecodeError, type ContractRegistry } from '../shared/registry.ts';
 import { topics } from '../shared/topology.ts';
 import type { AuditFacts } from './audit-chain.ts';
 import type { LedgerView } from './delivery-ledger.ts';
-import { decide, type Decision, type PseudonymKey } from './policy-engine.ts';
+import { decide, RULES, type Decision, type PseudonymKey } from './policy-engine.ts';
 import type { Policy } from './policy.ts';
 import { validateNotice, type RejectionCode } from './validation.ts';
 
@@ -32,7 +32,7 @@ export interface Outgoing {
   value: unknown;
 }
 
-export type DeadLetterCode = RejectionCode | 'DECODE_FAILED' | 'TOO_LARGE' | 'UNKNOWN_CASE' | 'UNKNOWN_TOPIC';
+export type DeadLetterCode = RejectionCode | 'DECODE_FAILED' | 'TOO_LARGE' | 'UNKNOWN_CASE' | 'UNKNOWN_TOPIC' | 'DUPLICATE_ID';
 
 export interface Processed {
   outgoing: Outgoing[];
@@ -44,7 +44,16 @@ export interface Processed {
   deadLetter?: { code: DeadLetterCode; reason: string };
   /** Set when a held copy was released or rejected. */
   heldDecision?: EuLiaison.HeldDecision;
+  /** Set when a contact point's receipt was relayed to the origin. */
+  receipt?: EuLiaison.Receipt;
+  /** Set when a provider's forwarding permission was delivered. */
+  permission?: EuLiaison.ForwardingPermission;
+  /** Set when the notice id was seen before from the same origin: nothing is produced again. */
+  duplicate?: boolean;
 }
+
+/** What an outbox may carry: notices, and the contact point's receipts and the provider's permissions. */
+const OUTBOX_RECORDS = ['notice', 'receipt', 'forwardingPermission'] as const;
 
 const OUTBOX_PREFIX = 'liaison.outbox.';
 
@@ -64,12 +73,21 @@ export class NoticeProcessor {
     if (record.value && record.value.length > MAX_RECORD_BYTES) {
       return this.reject(record, now, 'TOO_LARGE', `value of ${record.value.length} bytes exceeds ${MAX_RECORD_BYTES}`, origin);
     }
-    let notice: Notice;
+    let decoded: Awaited<ReturnType<ContractRegistry['decodeAny']>>;
     try {
-      notice = await this.registry.decode<Notice>(record.value, 'notice');
+      decoded = await this.registry.decodeAny(record.value, OUTBOX_RECORDS);
     } catch (error) {
       if (error instanceof DecodeError) return this.reject(record, now, 'DECODE_FAILED', error.message, origin);
       throw error; // the registry is unreachable: retry, do not dead-letter
+    }
+    if (decoded.name === 'receipt') return this.processReceipt(record, decoded.value as EuLiaison.Receipt, origin, now, ledger);
+    if (decoded.name === 'forwardingPermission') return this.processPermission(record, decoded.value as EuLiaison.ForwardingPermission, origin, now, ledger);
+    const notice = decoded.value as Notice;
+    // A retried submission (same notice id, e.g. the adapter's Idempotency-Key) never makes a second notice.
+    const seen = ledger.get(notice.noticeId);
+    if (seen) {
+      if (seen.origin !== origin) return this.reject(record, now, 'DUPLICATE_ID', `noticeId: ${notice.noticeId} is already a notice of ${seen.origin}`, origin);
+      return { outgoing: [], audit: [this.auditOf(now, 'DUPLICATE_IGNORED', origin, null, 'IGNORED', { noticeId: notice.noticeId, caseRef: notice.caseRef }, { topic: record.topic, offset: record.offset })], decisions: [], origin, duplicate: true };
     }
     const rejection = validateNotice(notice, origin, this.policy, now);
     if (rejection) return this.reject(record, now, rejection.code, rejection.problems.join('; '), origin, notice);
@@ -181,8 +199,76 @@ export class NoticeProcessor {
     return { outgoing, audit: [audit], decisions: [], origin: held.origin, heldDecision: decision };
   }
 
+  /**
+   * A recipient's receipt (rule 12 acknowledgements, LED-logged consultations, rule 14 purges):
+   * audited with the officer and justification, relayed to the origin without them.
+   */
+  private processReceipt(record: OutboxRecord, receipt: EuLiaison.Receipt, recipient: string, now: number, ledger: LedgerView): Processed {
+    if (receipt.recipient !== recipient) {
+      return this.reject(record, now, 'ORIGIN_MISMATCH', `recipient: "${receipt.recipient}" is not ${recipient}, proven by the outbox topic`, recipient);
+    }
+    const report = ledger.get(receipt.noticeId);
+    if (!report || !ledger.reachedDestinations(receipt.noticeId).includes(recipient)) {
+      return this.reject(record, now, 'UNKNOWN_CASE', `noticeId: ${recipient} received no notice ${receipt.noticeId}`, recipient);
+    }
+    const relayed: EuLiaison.Receipt = { ...receipt, officer: null, justification: null };
+    const action = receipt.status === 'READ' ? 'CONSULTATION' : `RECEIPT_${receipt.status}`;
+    const audit = this.auditOf(now, action, report.origin, recipient, receipt.status, { noticeId: report.noticeId, caseRef: report.caseRef }, {
+      copyId: receipt.copyId,
+      by: receipt.by ?? '',
+      officer: receipt.officer ?? '',
+      justification: receipt.justification ?? '',
+      answerNoticeId: receipt.answerNoticeId ?? '',
+    }, receipt.officer ?? receipt.by ?? `contact-point@${recipient}`);
+    return {
+      outgoing: [{ topic: topics.reports(report.origin), key: report.caseRef, name: 'receipt', value: relayed }],
+      audit: [audit],
+      decisions: [],
+      origin: recipient,
+      receipt,
+    };
+  }
+
+  /** Rule 6: the provider's recorded permission to forward, delivered to the recipient it names. */
+  private processPermission(record: OutboxRecord, permission: EuLiaison.ForwardingPermission, provider: string, now: number, ledger: LedgerView): Processed {
+    if (permission.provider !== provider) {
+      return this.reject(record, now, 'ORIGIN_MISMATCH', `provider: "${permission.provider}" is not ${provider}, proven by the outbox topic`, provider);
+    }
+    const report = ledger.get(permission.noticeId);
+    if (!report || report.origin !== provider || !ledger.reachedDestinations(permission.noticeId).includes(permission.grantedTo)) {
+      return this.reject(record, now, 'UNKNOWN_CASE', `noticeId: ${permission.grantedTo} received no notice ${permission.noticeId} from ${provider}`, provider);
+    }
+    const unknown = permission.forwardTo.filter((p) => !this.policy.parties.has(p));
+    if (unknown.length > 0) return this.reject(record, now, 'INVALID_NOTICE', `forwardTo: ${unknown.map((p) => `"${p}"`).join(', ')} not a known party`, provider);
+    const audit = this.auditOf(now, 'FORWARDING_PERMITTED', provider, permission.grantedTo, 'RECORDED', { noticeId: report.noticeId, caseRef: report.caseRef }, {
+      permissionId: permission.permissionId,
+      forwardTo: permission.forwardTo.join(','),
+      conditions: permission.conditions ?? '',
+    }, permission.grantedBy);
+    return {
+      outgoing: [{ topic: topics.inbox(permission.grantedTo), key: report.caseRef, name: 'forwardingPermission', value: permission }],
+      audit: [{ ...audit, rules: [RULES.handlingCodes, RULES.explain] }],
+      decisions: [],
+      origin: provider,
+      permission,
+    };
+  }
+
+  private auditOf(
+    now: number,
+    action: string,
+    origin: string,
+    destination: string | null,
+    outcome: string,
+    about: { noticeId: string; caseRef: string },
+    details: Record<string, string>,
+    actor = this.actor,
+  ): AuditFacts {
+    return { at: now, actor, action, noticeId: about.noticeId, caseRef: about.caseRef, origin, destination, outcome, rules: [RULES.explain], details, policyVersion: this.policy.version };
+  }
+
   private report(notice: Notice, origin: string, now: number, destinations: EuLiaison.DestinationOutcome[]): EuLiaison.DeliveryReport {
-    return { noticeId: notice.noticeId, caseRef: notice.caseRef, origin, policyVersion: this.policy.version, processedAt: now, destinations };
+    return { noticeId: notice.noticeId, caseRef: notice.caseRef, origin, policyVersion: this.policy.version, correctionOf: notice.correction?.of ?? null, processedAt: now, destinations };
   }
 
   private copyRecord(notice: Notice, origin: string, d: Decision, copy: Decision['deliver'][number], now: number): EuLiaison.NoticeCopy {

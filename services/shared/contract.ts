@@ -21,6 +21,7 @@ export const TOP_LEVEL = {
   deadLetter: 'eu.liaison.DeadLetter',
   heldDecision: 'eu.liaison.HeldDecision',
   receipt: 'eu.liaison.Receipt',
+  forwardingPermission: 'eu.liaison.ForwardingPermission',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
 

@@ -1,13 +1,25 @@
 /**
  * The Confluent-wire-format codec over the schema registry: subject per topic value
- * (TopicNameStrategy), schemas from the contract, decoding into the contract's reader schema
- * so records written with an older compatible schema still read.
+ * (TopicNameStrategy) for a topic's main record, `<topic>-<record full name>`
+ * (TopicRecordNameStrategy) for the few records that share a topic with it (receipts and
+ * forwarding permissions in outboxes, inboxes and reports). Schemas come from the contract;
+ * decoding uses the contract's reader schema so records written with an older compatible
+ * schema still read.
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { loadContract, type Contract, type ContractName } from './contract.ts';
+import { loadContract, TOP_LEVEL, type Contract, type ContractName } from './contract.ts';
 import { LiaisonError } from './errors.ts';
 
-export const subjectOf = (topic: string): string => `${topic}-value`;
+/** Records that travel on another record's topic, under a subject of their own. */
+const SHARING: ReadonlySet<ContractName> = new Set(['receipt', 'forwardingPermission']);
+
+export const subjectOf = (topic: string, name?: ContractName): string =>
+  name && SHARING.has(name) ? `${topic}-${TOP_LEVEL[name]}` : `${topic}-value`;
+
+export interface Decoded {
+  name: ContractName;
+  value: unknown;
+}
 
 /** A record that is not Avro of a known schema: dead-letter it, never retry. */
 export class DecodeError extends LiaisonError {
@@ -29,7 +41,7 @@ export class ContractRegistry {
 
   /** Registers the contract's schema under the topic's subject (idempotent) and returns its id. */
   idFor(topic: string, name: ContractName): Promise<number> {
-    const subject = subjectOf(topic);
+    const subject = subjectOf(topic, name);
     let id = this.ids.get(subject);
     if (!id) {
       id = this.registry
@@ -51,11 +63,30 @@ export class ContractRegistry {
   }
 
   async decode<T>(buffer: Buffer | null, name: ContractName): Promise<T> {
-    if (!buffer || buffer.length < 5 || buffer[0] !== 0) throw new DecodeError('not in the Confluent wire format (magic byte 0, schema id, Avro body)');
+    checkWireFormat(buffer);
     try {
       return (await this.registry.decode(buffer, { [SchemaType.AVRO]: { readerSchema: this.contract.schemas[name] as never } })) as T;
     } catch (cause) {
       throw new DecodeError(`cannot be read as ${name}: ${(cause as Error).message}`, { cause });
     }
   }
+
+  /** A record of a topic that carries several record types: which one it is, and its value. */
+  async decodeAny(buffer: Buffer | null, accepted: readonly ContractName[]): Promise<Decoded> {
+    checkWireFormat(buffer);
+    let writer: string;
+    try {
+      writer = ((await this.registry.getSchema(buffer.readInt32BE(1))) as { name?: string }).name ?? '';
+    } catch (cause) {
+      if ((cause as { status?: number }).status === undefined) throw cause; // registry unreachable: retry
+      throw new DecodeError(`schema id ${buffer.readInt32BE(1)} is unknown to the registry`, { cause });
+    }
+    const name = accepted.find((n) => TOP_LEVEL[n] === writer);
+    if (!name) throw new DecodeError(`a ${writer || 'record'} is not accepted here (expected ${accepted.map((n) => TOP_LEVEL[n]).join(' or ')})`);
+    return { name, value: await this.decode(buffer, name) };
+  }
+}
+
+function checkWireFormat(buffer: Buffer | null): asserts buffer is Buffer {
+  if (!buffer || buffer.length < 5 || buffer[0] !== 0) throw new DecodeError('not in the Confluent wire format (magic byte 0, schema id, Avro body)');
 }

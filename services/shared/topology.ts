@@ -47,7 +47,7 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
 }
 
 export type AclResource = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
-export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE';
+export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'DELETE';
 
 export interface AclSpec {
   principal: string;
@@ -57,7 +57,10 @@ export interface AclSpec {
   operation: AclOperation;
 }
 
-/** A party may write its outbox, read its inbox and reports, and use its own groups; nothing else. */
+/**
+ * A party may write its outbox (and read it back: the contact point rebuilds what it sent),
+ * read its inbox and reports, and use (and delete) its own groups; nothing else.
+ */
 export function aclPlan(parties: readonly Party[]): AclSpec[] {
   return parties.flatMap((p): AclSpec[] => {
     const principal = `User:${principalOf(p.code)}`;
@@ -70,11 +73,13 @@ export function aclPlan(parties: readonly Party[]): AclSpec[] {
     return [
       topic(topics.outbox(p.code), 'WRITE'),
       topic(topics.outbox(p.code), 'DESCRIBE'),
+      topic(topics.outbox(p.code), 'READ'),
       topic(topics.inbox(p.code), 'READ'),
       topic(topics.inbox(p.code), 'DESCRIBE'),
       topic(topics.reports(p.code), 'READ'),
       topic(topics.reports(p.code), 'DESCRIBE'),
       prefixed('GROUP', 'READ'),
+      prefixed('GROUP', 'DELETE'),
       prefixed('TRANSACTIONAL_ID', 'WRITE'),
       prefixed('TRANSACTIONAL_ID', 'DESCRIBE'),
     ];

@@ -4,7 +4,7 @@ import { DeliveryLedger } from '../../../services/gateway/delivery-ledger.ts';
 
 const report = (noticeId: string, destination: string, status: EuLiaison.DeliveryStatus): EuLiaison.DeliveryReport => ({
   noticeId, caseRef: 'ANR-2026-0042', origin: 'BE', policyVersion: 'v1', processedAt: 0,
-  destinations: [{ destination, status, agreement: 'latam-source-transit', reasons: [], rules: [], fieldActions: [], expiresAt: null }],
+  correctionOf: null, destinations: [{ destination, status, agreement: 'latam-source-transit', reasons: [], rules: [], fieldActions: [], expiresAt: null }],
 });
 
 describe('the delivery ledger', () => {

@@ -29,9 +29,10 @@ describe('aclPlan', () => {
     expect(be.filter((a) => a.operation === 'WRITE' && a.resource === 'TOPIC').map((a) => a.name)).toEqual(['liaison.outbox.BE']);
   });
 
-  it('lets a party read only its own inbox and reports', () => {
-    expect(be.filter((a) => a.operation === 'READ' && a.resource === 'TOPIC').map((a) => a.name)).toEqual([
+  it('lets a party read only its own outbox, inbox and reports', () => {
+    expect(be.filter((a) => a.operation === 'READ' && a.resource === 'TOPIC').map((a) => a.name).sort()).toEqual([
       'liaison.inbox.BE',
+      'liaison.outbox.BE',
       'liaison.reports.BE',
     ]);
   });
@@ -40,7 +41,7 @@ describe('aclPlan', () => {
     const prefixed = be.filter((a) => a.pattern === 'PREFIXED');
     expect(new Set(prefixed.map((a) => a.name))).toEqual(new Set(['liaison.BE.']));
     expect(prefixed.map((a) => `${a.resource}:${a.operation}`).sort()).toEqual([
-      'GROUP:READ', 'TRANSACTIONAL_ID:DESCRIBE', 'TRANSACTIONAL_ID:WRITE',
+      'GROUP:DELETE', 'GROUP:READ', 'TRANSACTIONAL_ID:DESCRIBE', 'TRANSACTIONAL_ID:WRITE',
     ]);
   });
 
