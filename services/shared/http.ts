@@ -1,6 +1,6 @@
 /** The HTTP surface every service shares: /metrics, /healthz, /readyz. */
 import type { Server } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 export interface ServiceHttp {
@@ -31,4 +31,37 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
+}
+
+/** A refused request: its status and every problem, named by field; the body of the 4xx. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly problems: string[],
+  ) {
+    super(`${error}: ${problems.join('; ')}`);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The last handler of an API: ApiError as its status, body-parser's own refusals (413, bad
+ * JSON) as 4xx with the problem, anything else as 500 without details (logged by the caller).
+ */
+export function apiErrorHandler(onUnexpected: (error: Error) => void) {
+  return (error: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof ApiError) {
+      res.status(error.status).json({ error: error.error, problems: error.problems });
+    } else if (error.type === 'entity.too.large') {
+      res.status(413).json({ error: 'too-large', problems: [`body: larger than the limit of ${(error as { limit?: number }).limit ?? '?'} bytes`] });
+    } else if (error.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'invalid-json', problems: [`body: not valid JSON (${error.message})`] });
+    } else if (error.status && error.status >= 400 && error.status < 500) {
+      res.status(error.status).json({ error: 'bad-request', problems: [error.message] });
+    } else {
+      onUnexpected(error);
+      res.status(500).json({ error: 'internal', problems: ['the request failed; nothing was lost, retry with the same Idempotency-Key'] });
+    }
+  };
 }

@@ -18,7 +18,7 @@ const RESOURCE = {
 const OPERATION = {
   READ: AclOperationTypes.READ,
   WRITE: AclOperationTypes.WRITE,
-  DESCRIBE: AclOperationTypes.DESCRIBE,
+  DESCRIBE: AclOperationTypes.DESCRIBE, DELETE: AclOperationTypes.DELETE,
 } as const;
 
 export interface ProvisionResult {

@@ -1,0 +1,254 @@
+/**
+ * The national adapter's logic and Kafka edge: a caller's notice goes to its own country's
+ * outbox with its country's principal (the topic proves the origin, whatever the body says);
+ * status, corrections, permissions and the DPO's held copies come from what Kafka holds.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import kafkajs, { type Kafka, type Producer } from 'kafkajs';
+import type { Caller } from '../shared/api-keys.ts';
+import { partyCredentials, type Connection } from '../shared/connection.ts';
+import type { EuLiaison } from '../shared/contract-types.ts';
+import { loadContract, type Contract, type ContractName } from '../shared/contract.ts';
+import { ApiError } from '../shared/http.ts';
+import { createKafka } from '../shared/kafka.ts';
+import type { Logger } from '../shared/logger.ts';
+import { ContractRegistry } from '../shared/registry.ts';
+import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
+import { topics } from '../shared/topology.ts';
+import { MAX_RECORD_BYTES } from '../gateway/notice-processor.ts';
+import type { Policy } from '../gateway/policy.ts';
+import { validateNotice } from '../gateway/validation.ts';
+import { NoticeStatusStore, type HeldView, type StatusView } from './notice-status.ts';
+import type { Validators } from './openapi.ts';
+
+type Notice = EuLiaison.Notice;
+const { Partitioners } = kafkajs;
+
+export interface Accepted {
+  noticeId: string;
+  replayed: boolean;
+}
+
+export interface AdapterOptions {
+  connection: Connection;
+  policy: Policy;
+  validators: Validators;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** A UUID (version 8, name-based) from the caller's country and Idempotency-Key. */
+export function noticeIdFor(country: string, idempotencyKey: string): string {
+  const h = createHash('sha256').update(`liaison-notice\n${country}\n${idempotencyKey}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const bodyHash = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
+
+export class NationalAdapter {
+  readonly store = new NoticeStatusStore();
+  private readonly contract: Contract = loadContract();
+  private readonly registry: ContractRegistry;
+  private readonly admin: Kafka;
+  private readonly producers = new Map<string, Promise<Producer>>();
+  private adminProducer?: Producer;
+  private reader?: TopicReader;
+  private ready = false;
+  /** Idempotency-Key → the body it came with; a restart forgets it, the derived notice id does not. */
+  private readonly idempotency = new Map<string, { hash: string; noticeId: string }>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: AdapterOptions) {
+    this.registry = new ContractRegistry(options.connection.registryUrl, this.contract);
+    this.admin = createKafka({ connection: options.connection, credentials: options.connection.credentials.admin, clientId: 'liaison-adapter', logger: options.logger });
+    this.now = options.now ?? Date.now;
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  async start(): Promise<void> {
+    const parties = [...this.options.policy.parties.keys()];
+    this.adminProducer = this.admin.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await this.adminProducer.connect();
+    this.reader = await readFromStart(
+      this.admin,
+      { topics: [...parties.map(topics.outbox), ...parties.map(topics.reports)], groupPrefix: 'liaison.adapter.status.', follow: true },
+      async (message, topic) => {
+        try {
+          if (topic.startsWith('liaison.outbox.')) {
+            const record = await this.registry.decodeAny(message.value, ['notice', 'receipt', 'forwardingPermission']);
+            if (record.name === 'notice') this.store.submitted(record.value as Notice);
+          } else {
+            const record = await this.registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
+            if (record.name === 'deliveryReport') this.store.reported(record.value as EuLiaison.DeliveryReport);
+            else this.store.received(record.value as EuLiaison.Receipt);
+          }
+        } catch (error) {
+          // The gateway dead-letters what it cannot read; the status view just skips it.
+          this.options.logger.warn('record skipped in the status view', { topic, offset: message.offset, error: (error as Error).message });
+        }
+      },
+    );
+    await this.reader.caughtUp;
+    this.ready = true;
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.reader?.stop();
+    await this.adminProducer?.disconnect();
+    for (const p of this.producers.values()) await (await p).disconnect();
+  }
+
+  async submit(caller: Caller, body: unknown, idempotencyKey?: string): Promise<Accepted> {
+    const problems = this.options.validators.NoticeSubmission(body);
+    if (problems.length) throw new ApiError(400, 'invalid-notice', problems);
+    return this.accept(caller, body as Partial<Notice>, idempotencyKey, (n) => n);
+  }
+
+  /** Rule 12: the correction goes to every earlier recipient (the gateway adds them). */
+  async correct(caller: Caller, noticeId: string, body: unknown, idempotencyKey?: string): Promise<Accepted> {
+    const problems = this.options.validators.CorrectionRequest(body);
+    if (problems.length) throw new ApiError(400, 'invalid-correction', problems);
+    const request = body as { action: EuLiaison.CorrectionAction; reason: string; notice?: Partial<Notice> };
+    const original = this.ownRouting(caller, noticeId);
+    const correction = { of: noticeId, action: request.action, reason: request.reason };
+    if (request.action === 'CORRECT') {
+      if (!request.notice) throw new ApiError(400, 'invalid-correction', ['notice: required to CORRECT (the corrected notice)']);
+      return this.accept(caller, { caseRef: original.caseRef, ...request.notice }, idempotencyKey, (n) => ({ ...n, correction }));
+    }
+    // A withdrawal routes like the original, carries none of its content, and names no one: every earlier recipient gets it.
+    const withdrawal: Partial<Notice> = {
+      ...original,
+      noticeId: undefined,
+      createdAt: undefined,
+      kind: 'INFORMATION',
+      inReplyTo: null,
+      recipients: [],
+      summary: `Withdrawn: ${request.reason}`,
+      reviewBy: null,
+      expiresAt: null,
+    };
+    return this.accept(caller, withdrawal, idempotencyKey, (n) => ({ ...n, correction }));
+  }
+
+  /** Rule 6: the provider records that a recipient may forward (e.g. an H2 notice) to the listed countries. */
+  async permit(caller: Caller, noticeId: string, body: unknown): Promise<{ permissionId: string }> {
+    const problems = this.options.validators.PermissionRequest(body);
+    if (problems.length) throw new ApiError(400, 'invalid-permission', problems);
+    const request = body as { grantedTo: string; forwardTo: string[]; conditions?: string };
+    this.ownRouting(caller, noticeId);
+    const parties = this.options.policy.parties;
+    const unknown = [request.grantedTo, ...request.forwardTo].filter((p) => !parties.has(p));
+    if (unknown.length) throw new ApiError(400, 'invalid-permission', unknown.map((p) => `"${p}": not a known party`));
+    if (!this.store.reached(noticeId, request.grantedTo)) throw new ApiError(400, 'invalid-permission', [`grantedTo: ${request.grantedTo} did not receive notice ${noticeId}`]);
+    const permission: EuLiaison.ForwardingPermission = {
+      permissionId: randomUUID(),
+      noticeId,
+      provider: caller.country,
+      grantedTo: request.grantedTo,
+      forwardTo: request.forwardTo,
+      conditions: request.conditions ?? null,
+      grantedBy: `${caller.role}@${caller.country}`,
+      grantedAt: this.now(),
+    };
+    await this.produce(caller.country, topics.outbox(caller.country), this.store.routing(noticeId)!.caseRef, 'forwardingPermission', permission);
+    return { permissionId: permission.permissionId };
+  }
+
+  status(caller: Caller, noticeId: string): StatusView {
+    const view = this.store.view(noticeId);
+    if (!view || view.origin !== caller.country) throw notFound(noticeId);
+    return view;
+  }
+
+  held(caller: Caller): HeldView[] {
+    return this.store.held(caller.country);
+  }
+
+  /** Rule 5: the origin's DPO releases or rejects a held copy; the justification goes into the audit trail. */
+  async decideHeld(caller: Caller, noticeId: string, destination: string, decision: 'release' | 'reject', body: unknown): Promise<void> {
+    const problems = this.options.validators.HeldDecisionRequest(body);
+    if (problems.length) throw new ApiError(400, 'invalid-decision', problems);
+    if (this.store.originOf(noticeId) !== caller.country || !this.store.isHeld(noticeId, destination)) {
+      throw new ApiError(404, 'not-found', [`no copy of ${noticeId} for ${destination} waits for a decision of ${caller.country}`]);
+    }
+    const record: EuLiaison.HeldDecision = {
+      noticeId,
+      destination,
+      decision: decision === 'release' ? 'RELEASE' : 'REJECT',
+      decidedBy: `dpo@${caller.country}`,
+      justification: (body as { justification: string }).justification,
+      decidedAt: this.now(),
+    };
+    const value = await this.registry.encode(topics.heldDecisions, 'heldDecision', record);
+    await this.adminProducer!.send({ topic: topics.heldDecisions, acks: -1, messages: [{ key: noticeId, value }] });
+    this.options.logger.info('held copy decision recorded', { noticeId, origin: caller.country, destination, decision: record.decision, caller: caller.id });
+  }
+
+  private ownRouting(caller: Caller, noticeId: string): Notice {
+    const routing = this.store.routing(noticeId);
+    if (!routing || routing.sender.country !== caller.country) throw notFound(noticeId);
+    return routing;
+  }
+
+  /** Fill in what the adapter owns, prove the origin, validate as the gateway will, produce. */
+  private async accept(caller: Caller, body: Partial<Notice>, idempotencyKey: string | undefined, finish: (n: Notice) => Notice): Promise<Accepted> {
+    const claimed = body.sender?.country;
+    if (claimed !== undefined && claimed !== caller.country) {
+      throw new ApiError(403, 'origin-mismatch', [`sender.country: "${claimed}" is not ${caller.country}, the country this token acts for`]);
+    }
+    let noticeId = body.noticeId;
+    if (idempotencyKey !== undefined) {
+      const slot = `${caller.country}\n${idempotencyKey}`;
+      const hash = bodyHash(body);
+      const earlier = this.idempotency.get(slot);
+      if (earlier && earlier.hash !== hash) throw new ApiError(409, 'idempotency-key-reused', [`Idempotency-Key: "${idempotencyKey}" was used with another body`]);
+      if (earlier) return { noticeId: earlier.noticeId, replayed: true };
+      noticeId ??= noticeIdFor(caller.country, idempotencyKey);
+      this.idempotency.set(slot, { hash, noticeId });
+    }
+    noticeId ??= randomUUID();
+    const knownOrigin = this.store.originOf(noticeId);
+    if (knownOrigin !== undefined) {
+      if (knownOrigin !== caller.country) throw new ApiError(409, 'duplicate-id', [`noticeId: ${noticeId} is already in use`]);
+      return { noticeId, replayed: true };
+    }
+    const now = this.now();
+    const notice = finish(
+      this.contract.types.notice.clone({ ...body, noticeId, createdAt: body.createdAt ?? now, sender: { ...body.sender, country: caller.country } }) as Notice,
+    );
+    const rejection = validateNotice(notice, caller.country, this.options.policy, now);
+    if (rejection) throw new ApiError(400, 'invalid-notice', rejection.problems);
+    await this.produce(caller.country, topics.outbox(caller.country), notice.caseRef, 'notice', notice);
+    this.store.submitted(notice);
+    this.options.logger.info('notice submitted', { noticeId, caseRef: notice.caseRef, origin: caller.country, caller: caller.id });
+    return { noticeId, replayed: false };
+  }
+
+  private async produce(country: string, topic: string, key: string, name: ContractName, value: unknown): Promise<void> {
+    const encoded = await this.registry.encode(topic, name, value);
+    if (encoded.length > MAX_RECORD_BYTES) throw new ApiError(413, 'too-large', [`body: ${encoded.length} bytes encoded, above ${MAX_RECORD_BYTES}`]);
+    const producer = await this.producerFor(country);
+    await producer.send({ topic, acks: -1, messages: [{ key, value: encoded }] });
+  }
+
+  /** One producer per country, with that country's principal: the broker lets it write only its own outbox. */
+  private producerFor(country: string): Promise<Producer> {
+    let producer = this.producers.get(country);
+    if (!producer) {
+      const { connection, logger } = this.options;
+      const kafka = createKafka({ connection, credentials: partyCredentials(connection, country), clientId: `liaison-adapter-${country}`, logger });
+      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      producer = p.connect().then(() => p);
+      producer.catch(() => this.producers.delete(country));
+      this.producers.set(country, producer);
+    }
+    return producer;
+  }
+}
+
+const notFound = (noticeId: string) => new ApiError(404, 'not-found', [`no notice ${noticeId} of yours`]);

@@ -1,0 +1,194 @@
+/**
+ * What the origin sees of its notices, rebuilt from Kafka: the notices in the outboxes
+ * (routing only: no content, so no personal data is kept here), the gateway's delivery
+ * reports and the recipients' receipts in liaison.reports.<CC>.
+ */
+import type { EuLiaison } from '../shared/contract-types.ts';
+
+type Notice = EuLiaison.Notice;
+
+export interface ReceiptView {
+  status: EuLiaison.ReceiptStatus;
+  at: string;
+  by: string | null;
+}
+
+export interface DestinationView extends Omit<EuLiaison.DestinationOutcome, 'expiresAt'> {
+  expiresAt: string | null;
+  receipts: ReceiptView[];
+}
+
+export interface CorrectionView {
+  noticeId: string;
+  action: EuLiaison.CorrectionAction | null;
+  reason: string | null;
+  /** Per earlier recipient: has it acknowledged the correction (rule 12)? */
+  recipients: Array<{ destination: string; status: EuLiaison.DeliveryStatus; acknowledgedAt: string | null }>;
+}
+
+export interface StatusView {
+  noticeId: string;
+  caseRef: string;
+  origin: string;
+  kind: EuLiaison.NoticeKind | null;
+  /** SUBMITTED: in the outbox, not yet decided; PROCESSED: the gateway has reported. */
+  state: 'SUBMITTED' | 'PROCESSED';
+  processedAt: string | null;
+  policyVersion: string | null;
+  correctionOf: string | null;
+  destinations: DestinationView[];
+  corrections: CorrectionView[];
+}
+
+export interface HeldView {
+  noticeId: string;
+  caseRef: string;
+  destination: string;
+  agreement: string | null;
+  reasons: string[];
+  fieldActions: EuLiaison.FieldAction[];
+  heldSince: string;
+}
+
+interface Entry {
+  routing?: Notice;
+  report?: EuLiaison.DeliveryReport;
+  /** When each destination got its latest outcome. */
+  decidedAt: Map<string, number>;
+  receipts: Map<string, ReceiptView[]>;
+  corrections: Set<string>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The notice without content: enough to route a withdrawal the way the original went. */
+export function routingOf(notice: Notice): Notice {
+  return {
+    ...notice,
+    summary: '',
+    subjects: [],
+    vehicles: [],
+    vessels: [],
+    containers: [],
+    parcels: [],
+    organisations: [],
+    financial: [],
+    seizures: [],
+    attachments: [],
+    specialCategories: { strictlyNecessary: false, justification: null },
+  };
+}
+
+export class NoticeStatusStore {
+  private readonly entries = new Map<string, Entry>();
+
+  private entry(noticeId: string): Entry {
+    let e = this.entries.get(noticeId);
+    if (!e) {
+      e = { decidedAt: new Map(), receipts: new Map(), corrections: new Set() };
+      this.entries.set(noticeId, e);
+    }
+    return e;
+  }
+
+  submitted(notice: Notice): void {
+    const e = this.entry(notice.noticeId);
+    e.routing ??= routingOf(notice);
+    if (notice.correction) this.entry(notice.correction.of).corrections.add(notice.noticeId);
+  }
+
+  reported(report: EuLiaison.DeliveryReport): void {
+    const e = this.entry(report.noticeId);
+    const destinations = new Map((e.report?.destinations ?? []).map((d) => [d.destination, d]));
+    for (const d of report.destinations) {
+      destinations.set(d.destination, d);
+      e.decidedAt.set(d.destination, report.processedAt);
+    }
+    e.report = { ...report, correctionOf: report.correctionOf ?? e.report?.correctionOf ?? null, destinations: [...destinations.values()] };
+    if (report.correctionOf) this.entry(report.correctionOf).corrections.add(report.noticeId);
+  }
+
+  received(receipt: EuLiaison.Receipt): void {
+    const e = this.entry(receipt.noticeId);
+    const list = e.receipts.get(receipt.recipient) ?? [];
+    list.push({ status: receipt.status, at: iso(receipt.at), by: receipt.by });
+    e.receipts.set(receipt.recipient, list);
+  }
+
+  /** The origin of a known notice, for the caller check (a notice of another country is "not found"). */
+  originOf(noticeId: string): string | undefined {
+    const e = this.entries.get(noticeId);
+    return e?.routing?.sender.country ?? e?.report?.origin;
+  }
+
+  routing(noticeId: string): Notice | undefined {
+    return this.entries.get(noticeId)?.routing;
+  }
+
+  view(noticeId: string): StatusView | undefined {
+    const e = this.entries.get(noticeId);
+    const origin = this.originOf(noticeId);
+    if (!e || !origin) return undefined;
+    const report = e.report;
+    return {
+      noticeId,
+      caseRef: report?.caseRef ?? e.routing!.caseRef,
+      origin,
+      kind: e.routing?.kind ?? null,
+      state: report ? 'PROCESSED' : 'SUBMITTED',
+      processedAt: report ? iso(report.processedAt) : null,
+      policyVersion: report?.policyVersion ?? null,
+      correctionOf: report?.correctionOf ?? e.routing?.correction?.of ?? null,
+      destinations: (report?.destinations ?? []).map((d) => ({
+        ...d,
+        expiresAt: d.expiresAt === null ? null : iso(d.expiresAt),
+        receipts: e.receipts.get(d.destination) ?? [],
+      })),
+      corrections: [...e.corrections].map((id) => this.correctionView(id)),
+    };
+  }
+
+  private correctionView(noticeId: string): CorrectionView {
+    const e = this.entry(noticeId);
+    return {
+      noticeId,
+      action: e.routing?.correction?.action ?? null,
+      reason: e.routing?.correction?.reason ?? null,
+      recipients: (e.report?.destinations ?? []).map((d) => ({
+        destination: d.destination,
+        status: d.status,
+        acknowledgedAt: e.receipts.get(d.destination)?.find((r) => r.status === 'CORRECTION_ACKNOWLEDGED')?.at ?? null,
+      })),
+    };
+  }
+
+  /** Rule 5: copies of the origin's notices that wait for its data protection officer. */
+  held(origin: string): HeldView[] {
+    const out: HeldView[] = [];
+    for (const [noticeId, e] of this.entries) {
+      if (e.report?.origin !== origin) continue;
+      for (const d of e.report.destinations) {
+        if (d.status !== 'HELD_FOR_REVIEW') continue;
+        out.push({
+          noticeId,
+          caseRef: e.report.caseRef,
+          destination: d.destination,
+          agreement: d.agreement,
+          reasons: d.reasons,
+          fieldActions: d.fieldActions,
+          heldSince: iso(e.decidedAt.get(d.destination) ?? e.report.processedAt),
+        });
+      }
+    }
+    return out;
+  }
+
+  isHeld(noticeId: string, destination: string): boolean {
+    return this.entries.get(noticeId)?.report?.destinations.some((d) => d.destination === destination && d.status === 'HELD_FOR_REVIEW') ?? false;
+  }
+
+  /** Whether the destination received (or waits for) a copy: a forwarding permission needs it. */
+  reached(noticeId: string, destination: string): boolean {
+    return this.entries.get(noticeId)?.report?.destinations.some((d) => d.destination === destination && ['DELIVERED', 'DELIVERED_FILTERED'].includes(d.status)) ?? false;
+  }
+}

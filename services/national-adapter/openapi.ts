@@ -1,0 +1,165 @@
+/**
+ * The adapter's OpenAPI 3.1 document, served at /openapi.json, and the request validators
+ * compiled from the very same schemas: what the document says is what the API enforces.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { Contract } from '../shared/contract.ts';
+import { avroToJsonSchema, type JsonSchema } from './notice-json-schema.ts';
+
+const NOTICE_ID = 'https://liaison.example/schemas/notice-submission.json';
+
+const problem = { $ref: '#/components/schemas/Problem' };
+const json = (schema: JsonSchema) => ({ content: { 'application/json': { schema } } });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((code) => [
+      String(code),
+      {
+        description: {
+          400: 'invalid request: every problem listed by field path',
+          401: 'no valid bearer token',
+          403: 'the token may not do this, or acts for another country',
+          404: 'no such notice of the caller’s country',
+          409: 'conflict (e.g. an Idempotency-Key reused with another body)',
+          413: 'body too large',
+        }[code],
+        ...json(problem),
+      },
+    ]),
+  );
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+export function buildOpenApi(contract: Contract, maxBodyBytes: number) {
+  const notice = avroToJsonSchema(contract.schemas.notice, NOTICE_ID, ['Notice.noticeId', 'Notice.createdAt', 'Sender.country']);
+  const schemas: Record<string, JsonSchema> = {
+    NoticeSubmission: notice,
+    CorrectionRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['action', 'reason'],
+      properties: {
+        action: { type: 'string', enum: ['CORRECT', 'WITHDRAW'] },
+        reason: { type: 'string', minLength: 1, maxLength: 2000 },
+        notice: { $ref: NOTICE_ID, description: 'CORRECT: the corrected notice (caseRef and routing are taken from the original when left out)' },
+      },
+    },
+    HeldDecisionRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['justification'],
+      properties: { justification: { type: 'string', minLength: 10, maxLength: 2000, description: 'goes into the audit trail' } },
+    },
+    PermissionRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['grantedTo', 'forwardTo'],
+      properties: {
+        grantedTo: { type: 'string', description: 'the recipient that may forward' },
+        forwardTo: { type: 'array', minItems: 1, items: { type: 'string' } },
+        conditions: { type: 'string', maxLength: 2000 },
+      },
+    },
+    Accepted: {
+      type: 'object',
+      required: ['noticeId', 'status'],
+      properties: { noticeId: { type: 'string' }, status: { const: 'ACCEPTED' }, statusUrl: { type: 'string' }, replayed: { type: 'boolean' } },
+    },
+    Problem: {
+      type: 'object',
+      required: ['error', 'problems'],
+      properties: { error: { type: 'string' }, problems: { type: 'array', items: { type: 'string' } } },
+    },
+  };
+  const document = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Liaison national adapter',
+      version: '1',
+      description:
+        'For national systems that do not speak Kafka. A caller acts for its own country: notices go to that country’s outbox whatever the body claims, and only its own notices can be read.',
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/notices': {
+        post: {
+          summary: 'Submit a notice (role system)',
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 }, description: 'the same key never creates a second notice' }],
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/NoticeSubmission' }) },
+          responses: { 202: { description: 'accepted; the gateway decides per destination', ...json({ $ref: '#/components/schemas/Accepted' }) }, ...errors(400, 401, 403, 409, 413) },
+        },
+      },
+      '/v1/notices/{id}': {
+        get: {
+          summary: 'Per destination: delivery status, what was removed or changed, receipts, corrections (roles system, dpo)',
+          parameters: [idParam],
+          responses: { 200: { description: 'the status' }, ...errors(401, 403, 404) },
+        },
+      },
+      '/v1/notices/{id}/corrections': {
+        post: {
+          summary: 'Correct or withdraw a notice; every earlier recipient gets it (rule 12)',
+          parameters: [idParam],
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/CorrectionRequest' }) },
+          responses: { 202: { description: 'accepted', ...json({ $ref: '#/components/schemas/Accepted' }) }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/v1/notices/{id}/permissions': {
+        post: {
+          summary: 'Record the permission that a recipient may forward the notice (rule 6, H2)',
+          parameters: [idParam],
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/PermissionRequest' }) },
+          responses: { 202: { description: 'recorded' }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/v1/held': {
+        get: { summary: 'Copies of the caller’s notices held for its data protection officer (rule 5; role dpo)', responses: { 200: { description: 'held copies' }, ...errors(401, 403) } },
+      },
+      '/v1/held/{id}/{destination}/{decision}': {
+        post: {
+          summary: 'Release or reject a held copy, with a justification for the audit trail (role dpo)',
+          parameters: [idParam, { name: 'destination', in: 'path', required: true, schema: { type: 'string' } }, { name: 'decision', in: 'path', required: true, schema: { type: 'string', enum: ['release', 'reject'] } }],
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/HeldDecisionRequest' }) },
+          responses: { 202: { description: 'decision recorded; the gateway acts on it' }, ...errors(400, 401, 403, 404) },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token issued per country and role' } },
+      schemas,
+    },
+    'x-max-body-bytes': maxBodyBytes,
+  };
+  return { document, validators: compileValidators(schemas) };
+}
+
+export type RequestSchema = 'NoticeSubmission' | 'CorrectionRequest' | 'HeldDecisionRequest' | 'PermissionRequest';
+export type Validators = Record<RequestSchema, (body: unknown) => string[]>;
+
+function compileValidators(schemas: Record<string, JsonSchema>): Validators {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats.default(ajv);
+  ajv.addKeyword('x-data-protection');
+  ajv.addSchema(schemas.NoticeSubmission!);
+  const check = (fn: ValidateFunction) => (body: unknown) => (fn(body) ? [] : describe(fn.errors));
+  return {
+    NoticeSubmission: check(ajv.getSchema(NOTICE_ID)!),
+    CorrectionRequest: check(ajv.compile(schemas.CorrectionRequest!)),
+    HeldDecisionRequest: check(ajv.compile(schemas.HeldDecisionRequest!)),
+    PermissionRequest: check(ajv.compile(schemas.PermissionRequest!)),
+  };
+}
+
+/** `subjects[0].role: must be one of SUSPECT, CONVICTED, …`; unions report once, not per branch. */
+function describe(errors: ErrorObject[] | null | undefined): string[] {
+  const out = new Set<string>();
+  for (const e of errors ?? []) {
+    const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(body)';
+    if (e.keyword === 'anyOf') continue;
+    if (e.keyword === 'required') out.add(`${path === '(body)' ? '' : `${path}.`}${String(e.params.missingProperty)}: required`);
+    else if (e.keyword === 'additionalProperties') out.add(`${path}: unknown field "${String(e.params.additionalProperty)}"`);
+    else if (e.keyword === 'enum') out.add(`${path}: must be one of ${(e.params.allowedValues as string[]).join(', ')}`);
+    else out.add(`${path}: ${e.message ?? e.keyword}`);
+  }
+  return [...out];
+}
