@@ -6,22 +6,21 @@
  * (consultations, replies, refusals, forwards, correction acknowledgements) through the outbox.
  */
 import { randomUUID } from 'node:crypto';
-import kafkajs, { type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import type { Caller } from '../shared/api-keys.ts';
 import { partyCredentials, type Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { loadContract, type Contract, type ContractName } from '../shared/contract.ts';
 import { ApiError } from '../shared/http.ts';
-import { createKafka } from '../shared/kafka.ts';
+import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
-import { ContractRegistry } from '../shared/registry.ts';
+import { ContractRegistry, DecodeError } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { groupPrefixOf, topics } from '../shared/topology.ts';
 import { InboxStore, type InboxFilter, type InboxItem, type YearStatistics } from './inbox-store.ts';
 import type { ContactPointMetrics } from './metrics.ts';
 
 type Notice = EuLiaison.Notice;
-const { Partitioners } = kafkajs;
 
 export interface WebhookOptions {
   url: string;
@@ -72,22 +71,20 @@ class Desk {
   async start(): Promise<void> {
     const { connection, logger } = this.cp.options;
     const kafka = createKafka({ connection, credentials: partyCredentials(connection, this.country), clientId: `liaison-contact-point-${this.country}`, logger });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer = kafka.producer(IDEMPOTENT);
     await this.producer.connect();
     const inbox = topics.inbox(this.country);
     this.reader = await readFromStart(
       kafka,
       { topics: [inbox, topics.outbox(this.country)], groupPrefix: `${groupPrefixOf(this.country)}contact-point.`, follow: true },
-      async (message, topic) => {
-        if (topic === inbox) {
-          const record = await this.cp.registry.decodeAny(message.value, ['noticeCopy', 'forwardingPermission']);
-          if (record.name === 'forwardingPermission') this.store.addPermission(record.value as EuLiaison.ForwardingPermission);
-          else if (this.store.addCopy(record.value as EuLiaison.NoticeCopy) && this.ready) this.receive(this.store.get((record.value as EuLiaison.NoticeCopy).notice.noticeId)!);
-          return;
+      async (message, topic, partition) => {
+        try {
+          await this.apply(inbox, topic, message.value);
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error; // the registry is unreachable: the reader retries
+          // Only the gateway writes the inbox; the outbox may hold what the gateway dead-lettered.
+          this.cp.options.logger.warn('unreadable record skipped', { country: this.country, topic, partition, offset: message.offset, error: error.message });
         }
-        const record = await this.cp.registry.decodeAny(message.value, ['notice', 'receipt', 'forwardingPermission']);
-        if (record.name === 'receipt') this.store.addReceipt(record.value as EuLiaison.Receipt);
-        else if (record.name === 'notice') this.store.addSent(record.value as Notice);
       },
     );
     await this.reader.caughtUp;
@@ -95,6 +92,22 @@ class Desk {
     const pending = this.store.unacknowledged();
     logger.info('contact point caught up', { country: this.country, notices: this.store.size, toAcknowledge: pending.length });
     for (const item of pending) this.receive(item);
+  }
+
+  private async apply(inbox: string, topic: string, value: Buffer | null): Promise<void> {
+    if (topic === inbox) {
+      const record = await this.cp.registry.decodeAny(value, ['noticeCopy', 'forwardingPermission']);
+      if (record.name === 'forwardingPermission') {
+        this.store.addPermission(record.value as EuLiaison.ForwardingPermission);
+        return;
+      }
+      const copy = record.value as EuLiaison.NoticeCopy;
+      if (this.store.addCopy(copy) && this.ready) this.receive(this.store.get(copy.notice.noticeId)!);
+      return;
+    }
+    const record = await this.cp.registry.decodeAny(value, ['notice', 'receipt', 'forwardingPermission']);
+    if (record.name === 'receipt') this.store.addReceipt(record.value as EuLiaison.Receipt);
+    else if (record.name === 'notice') this.store.addSent(record.value as Notice);
   }
 
   /** RECEIVED, once per notice; with a webhook, only after the national system took the copy. */

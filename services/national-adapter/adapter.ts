@@ -4,13 +4,13 @@
  * status, corrections, permissions and the DPO's held copies come from what Kafka holds.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import kafkajs, { type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import type { Caller } from '../shared/api-keys.ts';
 import { partyCredentials, type Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { loadContract, type Contract, type ContractName } from '../shared/contract.ts';
 import { ApiError } from '../shared/http.ts';
-import { createKafka } from '../shared/kafka.ts';
+import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
@@ -22,7 +22,6 @@ import { NoticeStatusStore, type HeldView, type StatusView } from './notice-stat
 import type { Validators } from './openapi.ts';
 
 type Notice = EuLiaison.Notice;
-const { Partitioners } = kafkajs;
 
 export interface Accepted {
   noticeId: string;
@@ -71,7 +70,7 @@ export class NationalAdapter {
 
   async start(): Promise<void> {
     const parties = [...this.options.policy.parties.keys()];
-    this.adminProducer = this.admin.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.adminProducer = this.admin.producer(IDEMPOTENT);
     await this.adminProducer.connect();
     this.reader = await readFromStart(
       this.admin,
@@ -185,7 +184,7 @@ export class NationalAdapter {
       decidedAt: this.now(),
     };
     const value = await this.registry.encode(topics.heldDecisions, 'heldDecision', record);
-    await this.adminProducer!.send({ topic: topics.heldDecisions, acks: -1, messages: [{ key: noticeId, value }] });
+    await withDeadline(this.adminProducer!.send({ topic: topics.heldDecisions, acks: -1, messages: [{ key: noticeId, value }] }));
     this.options.logger.info('held copy decision recorded', { noticeId, origin: caller.country, destination, decision: record.decision, caller: caller.id });
   }
 
@@ -233,7 +232,7 @@ export class NationalAdapter {
     const encoded = await this.registry.encode(topic, name, value);
     if (encoded.length > MAX_RECORD_BYTES) throw new ApiError(413, 'too-large', [`body: ${encoded.length} bytes encoded, above ${MAX_RECORD_BYTES}`]);
     const producer = await this.producerFor(country);
-    await producer.send({ topic, acks: -1, messages: [{ key, value: encoded }] });
+    await withDeadline(producer.send({ topic, acks: -1, messages: [{ key, value: encoded }] }));
   }
 
   /** One producer per country, with that country's principal: the broker lets it write only its own outbox. */
@@ -242,12 +241,25 @@ export class NationalAdapter {
     if (!producer) {
       const { connection, logger } = this.options;
       const kafka = createKafka({ connection, credentials: partyCredentials(connection, country), clientId: `liaison-adapter-${country}`, logger });
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      const p = kafka.producer(IDEMPOTENT);
       producer = p.connect().then(() => p);
       producer.catch(() => this.producers.delete(country));
       this.producers.set(country, producer);
     }
     return producer;
+  }
+}
+
+/** Kafka unreachable: the caller gets a 503 and retries with the same Idempotency-Key (never a second notice). */
+async function withDeadline<T>(sending: Promise<T>, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiError(503, 'kafka-unavailable', [`Kafka did not confirm the write within ${ms / 1000} s; retry with the same Idempotency-Key`])), ms);
+  });
+  try {
+    return await Promise.race([sending, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,5 +1,5 @@
 /** The one way Liaison builds a Kafka client. */
-import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import kafkajs, { Kafka, logLevel, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { Connection, Credentials } from './connection.ts';
 import type { Logger } from './logger.ts';
 
@@ -35,3 +35,11 @@ export function createKafka({ connection, credentials, clientId, logger }: Kafka
     },
   });
 }
+
+/** An idempotent producer retries without limit (kafkajs warns otherwise); callers bound their wait. */
+export const IDEMPOTENT: ProducerConfig = {
+  idempotent: true,
+  maxInFlightRequests: 1,
+  createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
+};
