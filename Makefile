@@ -1,8 +1,9 @@
-# Liaison: the two commands are `make up` (the main job on the embedded stack) and `make test`.
+# Liaison: the two commands are `make demo` (the main job on the embedded stack) and `make test`.
 SHELL := /bin/bash
 LIAISON := node bin/liaison.mjs
 
-.PHONY: help prerequisites install up down status gateway audit-verify bench test test-unit test-integration typecheck clean-stack
+PHONY_EXTRA := demo adapter contact-point
+.PHONY: help prerequisites install $(PHONY_EXTRA) up down status gateway audit-verify bench test test-unit test-integration typecheck clean-stack
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -16,6 +17,9 @@ node_modules/.liaison-installed: package-lock.json
 
 install: prerequisites node_modules/.liaison-installed ## install the npm packages (npm ci)
 
+demo: install ## THE MAIN JOB: stack + gateway + adapter + contact points, plays ~50 notices, prints what happened; Ctrl-C stops
+	@$(LIAISON) demo
+
 up: install ## start the embedded stack (Kafka + schema registry on loopback); idempotent
 	@$(LIAISON) stack up
 
@@ -27,6 +31,12 @@ status: install ## show whether the embedded stack runs
 
 gateway: up ## run the gateway on the embedded stack (metrics on http://127.0.0.1:18090/metrics); Ctrl-C stops it
 	node --import tsx services/gateway/main.ts
+
+adapter: up ## run the national adapter (REST API, http://127.0.0.1:18100/openapi.json); Ctrl-C stops it
+	node --import tsx services/national-adapter/main.ts
+
+contact-point: up ## run the contact points of every party (officers' page http://127.0.0.1:18200/); Ctrl-C stops it
+	node --import tsx services/contact-point/main.ts
 
 audit-verify: install ## verify every chain of the audit trail
 	@$(LIAISON) audit verify
@@ -41,9 +51,10 @@ test-unit: install ## unit tests (no Kafka)
 	npx vitest run --project unit
 
 test-integration: install ## integration tests on a real broker and registry (started if needed, stopped after)
+	@infra/local/prerequisites.sh --browser
 	npx vitest run --project integration
 
 test: typecheck test-unit test-integration ## everything CI runs
 
 clean-stack: down ## drop the embedded stack's data, logs and credentials (keeps downloads)
-	rm -rf .liaison/kafka .liaison/logs .liaison/run .liaison/credentials.json .liaison/stack.json
+	rm -rf .liaison/kafka .liaison/logs .liaison/run .liaison/credentials.json .liaison/stack.json .liaison/api-keys.json .liaison/api-tokens.json

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Liaison needs on a Debian/Ubuntu machine when it is missing: Node.js 20+,
-# a Java 17+ runtime for Kafka, Maven to fetch the stack from Maven Central.
+# a Java 17+ runtime for Kafka, Maven to fetch the stack from Maven Central; with --browser
+# also Chromium (the tests of the officers' page).
 # Apicurio Registry 3.3 needs Java 21+; Debian 12 packages only 17, so that one is found, not
 # installed (set LIAISON_REGISTRY_JAVA to a JDK 21+ bin/java if it is not under /usr/lib/jvm).
 set -euo pipefail
@@ -9,6 +10,10 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# The tests drive the officers' page in a real browser: Debian's chromium, headless.
+if [ "${1:-}" = "--browser" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1; then

@@ -20,6 +20,7 @@ import {
   type StackCredentials,
   type StackState,
 } from '../../services/shared/connection.ts';
+import { ensureLocalApiKeys } from '../../services/shared/api-keys.ts';
 import { StackError } from '../../services/shared/errors.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 import { loadParties, type Party } from '../../services/shared/parties.ts';
@@ -368,6 +369,8 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
   resolveArtifacts(opts);
   const credentials = ensureCredentials(opts);
   const connection = connectionOf(opts, credentials);
+  // API tokens per country and role for the adapter, the contact points, the CLI and the demo.
+  ensureLocalApiKeys(opts.home, opts.parties.map((p) => p.code));
 
   let started = false;
   if (runningPid(opts.home, 'kafka') === undefined) {

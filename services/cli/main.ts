@@ -1,5 +1,8 @@
 /** The `liaison` command: one entry point for operators and developers. */
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { hashToken, newToken, ROLES, type Role } from '../shared/api-keys.ts';
 import { stackDown, stackOptionsFromEnv, stackStatus, stackUp } from '../../infra/local/stack.ts';
 import { verifyAuditLog } from '../gateway/audit-log.ts';
 import { resolveConnection } from '../shared/connection.ts';
@@ -7,6 +10,10 @@ import { LiaisonError } from '../shared/errors.ts';
 import { createKafka } from '../shared/kafka.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { topics } from '../shared/topology.ts';
+import type { StatusView } from '../national-adapter/notice-status.ts';
+import { ADAPTER_URL, call, CONTACT_POINT_URL, tokenFor } from './http-client.ts';
+import { formatTable } from './table.ts';
+import { runDemo } from './demo.ts';
 
 const program = new Command()
   .name('liaison')
@@ -64,6 +71,92 @@ audit
     }
     console.log(`OK: ${result.events} events in ${result.chains.size} chains, every link intact.`);
     for (const [chain, head] of result.chains) console.log(`  ${chain}: ${head.sequence + 1} events, head ${head.hash.slice(0, 16)}…`);
+  });
+
+program
+  .command('submit')
+  .description('submit a notice (JSON or YAML, the Avro schema\'s JSON form) through the national adapter, as a country')
+  .argument('<file>', 'the notice; noticeId, createdAt and sender.country may be left out')
+  .requiredOption('--as <country>', 'the country you submit for (its system token is used)')
+  .option('--idempotency-key <key>', 'retrying with the same key never creates a second notice')
+  .option('--token <token>', 'bearer token (default: $LIAISON_TOKEN, else the embedded stack\'s token)')
+  .action(async (file: string, opts: { as: string; idempotencyKey?: string; token?: string }) => {
+    let body: unknown;
+    try {
+      body = parseYaml(readFileSync(file, 'utf8'));
+    } catch (cause) {
+      throw new LiaisonError('LIAISON_INPUT', `${file}: cannot be read as JSON or YAML (${(cause as Error).message})`, 'stop', { cause });
+    }
+    const headers: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
+    const { body: accepted } = await call<{ noticeId: string; replayed: boolean }>(ADAPTER_URL, '/v1/notices', tokenFor(opts.as, 'system', opts.token), { method: 'POST', body, headers });
+    console.log(`${accepted.replayed ? 'Already accepted' : 'Accepted'}: notice ${accepted.noticeId}`);
+    console.log(`  follow it with: liaison status ${accepted.noticeId} --as ${opts.as}`);
+  });
+
+program
+  .command('status')
+  .description('per destination: delivered, filtered, blocked or held and why; receipts; corrections')
+  .argument('<noticeId>')
+  .requiredOption('--as <country>', 'the origin country (only its own notices are visible)')
+  .option('--token <token>', 'bearer token (default: $LIAISON_TOKEN, else the embedded stack\'s token)')
+  .option('--json', 'print the raw status')
+  .action(async (noticeId: string, opts: { as: string; token?: string; json?: boolean }) => {
+    const { body: s } = await call<StatusView>(ADAPTER_URL, `/v1/notices/${encodeURIComponent(noticeId)}`, tokenFor(opts.as, 'system', opts.token));
+    if (opts.json) return console.log(JSON.stringify(s, null, 2));
+    console.log(`${s.kind ?? 'notice'} ${s.noticeId}  case ${s.caseRef}  from ${s.origin}  ${s.state}${s.processedAt ? ` at ${s.processedAt}` : ''}`);
+    console.log(formatTable(
+      ['to', 'status', 'agreement', 'why / what changed', 'receipts'],
+      s.destinations.map((d) => [
+        d.destination,
+        d.status,
+        d.agreement ?? '-',
+        [...d.reasons, ...d.fieldActions.map((a) => `${a.action} ${a.path}`)].join('; ') || '-',
+        d.receipts.map((r) => `${r.status} ${r.at.slice(0, 19)}`).join(', ') || '-',
+      ]),
+      [0, 0, 0, 60, 40],
+    ));
+    for (const c of s.corrections) {
+      console.log(`correction ${c.noticeId} (${c.action ?? '?'}: ${c.reason ?? ''}): ${c.recipients.map((r) => `${r.destination} ${r.acknowledgedAt ? `acknowledged ${r.acknowledgedAt.slice(0, 19)}` : 'not yet acknowledged'}`).join(', ')}`);
+    }
+  });
+
+program
+  .command('inbox')
+  .description('a country\'s inbox at its contact point: overdue requests first')
+  .requiredOption('--country <country>', 'whose inbox (its officer token is used)')
+  .addOption(new Option('--kind <kind>', 'only this kind').choices(['INFORMATION', 'REQUEST', 'RESPONSE', 'ALERT']))
+  .option('--overdue', 'only overdue requests')
+  .option('--token <token>', 'officer bearer token (default: $LIAISON_TOKEN, else the embedded stack\'s token)')
+  .action(async (opts: { country: string; kind?: string; overdue?: boolean; token?: string }) => {
+    const query = new URLSearchParams({ ...(opts.kind ? { kind: opts.kind } : {}), ...(opts.overdue ? { overdue: 'true' } : {}) });
+    type Row = { noticeId: string; caseRef: string; kind: string; priority: string; origin: string; handlingCode: string; dueAt: string | null; overdue: boolean; answered: unknown; crimeAreas: string[] };
+    const { body } = await call<{ country: string; overdue: number; notices: Row[] }>(CONTACT_POINT_URL, `/v1/inbox?${query}`, tokenFor(opts.country, 'officer', opts.token));
+    console.log(`Inbox of ${body.country}: ${body.notices.length} notices, ${body.overdue} overdue`);
+    console.log(formatTable(
+      ['notice', 'case', 'kind', 'priority', 'from', 'handling', 'due', 'state', 'crime areas'],
+      body.notices.map((n) => [n.noticeId, n.caseRef, n.kind, n.priority, n.origin, n.handlingCode, n.dueAt?.slice(0, 16) ?? '-', n.overdue ? 'OVERDUE' : n.answered ? 'answered' : '-', n.crimeAreas.join(',')]),
+    ));
+  });
+
+const keys = program.command('keys').description('API tokens for national systems, DPOs and officers (stored hashed by the services)');
+keys
+  .command('issue')
+  .description('issue a token: prints it once, and the entry to add to the services\' keys file (LIAISON_API_KEYS)')
+  .requiredOption('--country <country>', 'the country the holder acts for')
+  .addOption(new Option('--role <role>', 'what the holder may do').choices([...ROLES]).makeOptionMandatory())
+  .requiredOption('--id <id>', 'names the holder in logs and the audit trail, e.g. nl-officer-17')
+  .action((opts: { country: string; role: Role; id: string }) => {
+    const token = newToken();
+    console.log(`token (give it to the holder; it is not stored anywhere): ${token}`);
+    console.log(`entry for the keys file:\n${JSON.stringify({ id: opts.id, country: opts.country, role: opts.role, sha256: hashToken(token) }, null, 2)}`);
+  });
+
+program
+  .command('demo')
+  .description('the main job on the embedded stack: start Kafka, the registry, the gateway, the adapter and the contact points, play the scenario, print what happened; runs until Ctrl-C')
+  .option('--no-keep', 'stop the services after the scenario instead of running until Ctrl-C')
+  .action(async (opts: { keep: boolean }) => {
+    await runDemo({ keepRunning: opts.keep });
   });
 
 try {
