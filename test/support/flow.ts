@@ -178,7 +178,10 @@ export async function readTopic<T>(
         .run({
           eachMessage: async ({ topic: t, partition, message }) => {
             if (BigInt(message.offset) < (start.get(partition) ?? 0n)) return;
-            records.push({ topic: t, partition, offset: message.offset, value: await registry().decode<T>(message.value, name) });
+            // Outboxes, inboxes and reports carry more than one record type: keep those asked for.
+            const record = await registry().decodeAny(message.value, [...new Set<ContractName>([name, 'notice', 'noticeCopy', 'deliveryReport', 'receipt', 'forwardingPermission'])]).catch(() => undefined);
+            if (record?.name !== name) return;
+            records.push({ topic: t, partition, offset: message.offset, value: record.value as T });
             if (options.done(records)) {
               clearTimeout(timer);
               resolve();

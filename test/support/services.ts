@@ -1,0 +1,84 @@
+/**
+ * The national adapter and the contact point in the test process, on the real stack, behind
+ * their real HTTP surfaces (express on an ephemeral port), with API tokens of the test's own.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Registry } from 'prom-client';
+import { ApiKeys, hashToken, newToken, ROLES, type Role } from '../../services/shared/api-keys.ts';
+import { loadContract } from '../../services/shared/contract.ts';
+import { createServiceHttp, listen } from '../../services/shared/http.ts';
+import { createLogger } from '../../services/shared/logger.ts';
+import { NationalAdapter } from '../../services/national-adapter/adapter.ts';
+import { mountAdapterApi } from '../../services/national-adapter/http-api.ts';
+import { buildOpenApi } from '../../services/national-adapter/openapi.ts';
+import { ContactPoint, type WebhookOptions } from '../../services/contact-point/contact-point.ts';
+import { mountContactPointApi } from '../../services/contact-point/http-api.ts';
+import { contactPointMetrics } from '../../services/contact-point/metrics.ts';
+import { connection } from './clients.ts';
+import { policy } from './flow.ts';
+
+const issued = new Map<string, string>();
+const entries = [...policy.parties.keys()].flatMap((country) =>
+  ROLES.map((role) => {
+    const token = newToken();
+    issued.set(`${country}/${role}`, token);
+    return { id: `${country.toLowerCase()}-${role}-test`, country, role, sha256: hashToken(token) };
+  }),
+);
+export const apiKeys = new ApiKeys(entries);
+export const tokenOf = (country: string, role: Role): string => issued.get(`${country}/${role}`)!;
+
+export interface RunningService {
+  url: string;
+  metrics: Registry;
+  stop: () => Promise<void>;
+}
+
+async function serve(app: Parameters<typeof listen>[0]): Promise<{ server: Server; url: string }> {
+  const server = await listen(app, 0);
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export async function startAdapter(options: { maxBodyBytes?: number } = {}): Promise<RunningService & { adapter: NationalAdapter }> {
+  const logger = createLogger('national-adapter', 'warn');
+  const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
+  const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes);
+  const adapter = new NationalAdapter({ connection: connection(), policy, validators, logger });
+  const http = createServiceHttp('national-adapter', () => adapter.isReady());
+  mountAdapterApi(http.app, { adapter, keys: apiKeys, document, maxBodyBytes, logger });
+  await adapter.start();
+  const { server, url } = await serve(http.app);
+  return { url, adapter, metrics: http.metrics, stop: async () => { server.close(); await adapter.stop(); } };
+}
+
+export async function startContactPoint(
+  countries: string[],
+  options: { now?: () => number; webhook?: WebhookOptions } = {},
+): Promise<RunningService & { contactPoint: ContactPoint }> {
+  const logger = createLogger('contact-point', 'warn');
+  const now = options.now ?? Date.now;
+  let contactPoint: ContactPoint | undefined;
+  const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false);
+  const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], now);
+  contactPoint = new ContactPoint({ connection: connection(), countries, logger, metrics, now, webhook: options.webhook, purgeIntervalMs: 3_600_000 });
+  mountContactPointApi(http.app, { contactPoint, keys: apiKeys, logger });
+  await contactPoint.start();
+  const { server, url } = await serve(http.app);
+  const cp = contactPoint;
+  return { url, contactPoint: cp, metrics: http.metrics, stop: async () => { server.close(); await cp.stop(); } };
+}
+
+/** A JSON request with a bearer token; returns the status and the parsed body. */
+export async function api<T = Record<string, unknown>>(
+  url: string,
+  token: string | undefined,
+  init: { method?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(url, {
+    method: init.method ?? (init.body === undefined && init.raw === undefined ? 'GET' : 'POST'),
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', ...init.headers },
+    body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
+  });
+  return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+}
