@@ -66,6 +66,7 @@ function row(n) {
 async function openNotice(noticeId) {
   const view = $('view');
   view.hidden = false;
+  document.body.classList.add('viewing');
   const input = el('input', { id: 'justification', placeholder: 'why do you consult this notice? (logged)', size: '60' });
   view.replaceChildren(el('p', {}, `Open notice ${noticeId}: `), input, el('button', { id: 'open', onclick: () => show(noticeId, input.value) }, 'Open'));
   input.focus();
@@ -78,6 +79,7 @@ async function show(noticeId, justification) {
     const notice = n.notice;
     const h = notice.handling;
     view.replaceChildren(
+      el('button', { class: 'close', onclick: () => { view.hidden = true; document.body.classList.remove('viewing'); } }, 'Close'),
       el('h2', {}, `${notice.kind} ${notice.caseRef} from ${n.origin}`),
       el(
         'div',
