@@ -59,6 +59,8 @@ class Desk {
   producer?: Producer;
   reader?: TopicReader;
   ready = false;
+  /** Inbox records not yet read, per partition, as of the last batch read. */
+  readonly lag = new Map<number, number>();
   private readonly receiving = new Set<string>();
 
   constructor(
@@ -76,7 +78,14 @@ class Desk {
     const inbox = topics.inbox(this.country);
     this.reader = await readFromStart(
       kafka,
-      { topics: [inbox, topics.outbox(this.country)], groupPrefix: `${groupPrefixOf(this.country)}contact-point.`, follow: true },
+      {
+        topics: [inbox, topics.outbox(this.country)],
+        groupPrefix: `${groupPrefixOf(this.country)}contact-point.`,
+        follow: true,
+        onBatch: (topic, partition, lag) => {
+          if (topic === inbox) this.lag.set(partition, lag);
+        },
+      },
       async (message, topic, partition) => {
         try {
           await this.apply(inbox, topic, message.value);
@@ -148,6 +157,11 @@ export class ContactPoint {
 
   stores(): InboxStore[] {
     return [...this.desks.values()].map((d) => d.store);
+  }
+
+  /** Per country: inbox records not yet read (consumer lag). */
+  inboxLag(): Map<string, number> {
+    return new Map([...this.desks.values()].map((d) => [d.country, [...d.lag.values()].reduce((a, b) => a + b, 0)]));
   }
 
   isReady(): boolean {

@@ -40,7 +40,7 @@ try {
   const keys = ApiKeys.load(keysFile);
   let contactPoint: ContactPoint | undefined;
   const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false);
-  const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], Date.now);
+  const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], Date.now, () => contactPoint?.inboxLag() ?? new Map());
   contactPoint = new ContactPoint({
     connection,
     countries,

@@ -2,7 +2,25 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { InboxStore } from './inbox-store.ts';
 
-export function contactPointMetrics(registry: Registry, stores: () => InboxStore[], now: () => number) {
+export function contactPointMetrics(registry: Registry, stores: () => InboxStore[], now: () => number, inboxLag: () => Map<string, number> = () => new Map()) {
+  new Gauge({
+    name: 'liaison_inbox_lag_records',
+    help: 'Records in the country’s inbox the contact point has not read yet (consumer lag)',
+    labelNames: ['country'],
+    registers: [registry],
+    collect() {
+      for (const [country, lag] of inboxLag()) this.set({ country }, lag);
+    },
+  });
+  new Gauge({
+    name: 'liaison_inbox_unacknowledged',
+    help: 'Copies in the inbox without a RECEIVED receipt yet (e.g. the webhook is failing)',
+    labelNames: ['country'],
+    registers: [registry],
+    collect() {
+      for (const s of stores()) this.set({ country: s.country }, s.unacknowledged().length);
+    },
+  });
   new Gauge({
     name: 'liaison_requests_overdue',
     help: 'Received requests past their due time and not answered (rule 15)',

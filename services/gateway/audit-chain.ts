@@ -67,21 +67,38 @@ export interface VerifyResult {
   broken: BrokenLink | null;
 }
 
-/** Checks events in log order; stops at the first broken link and names it. */
-export function verifyChains(events: Iterable<{ event: AuditEvent; offset: string }>): VerifyResult {
-  const chains = new Map<string, ChainHead>();
-  let count = 0;
-  for (const { event, offset } of events) {
-    count++;
-    const head = chains.get(event.chain) ?? { sequence: -1, hash: GENESIS };
+/** Verifies events one by one in log order, as they are read; keeps the first broken link. */
+export class ChainVerifier {
+  readonly chains = new Map<string, ChainHead>();
+  events = 0;
+  broken: BrokenLink | null = null;
+
+  /** Returns the broken link this event reveals (or revealed earlier), else null. */
+  add(event: AuditEvent, offset: string): BrokenLink | null {
+    if (this.broken) return this.broken;
+    this.events++;
+    const head = this.chains.get(event.chain) ?? { sequence: -1, hash: GENESIS };
     const at = { chain: event.chain, sequence: event.sequence, offset };
     if (event.sequence !== head.sequence + 1) {
-      return { events: count, chains, broken: { ...at, problem: `sequence ${event.sequence} follows ${head.sequence}: an event is missing or out of order` } };
+      this.broken = { ...at, problem: `sequence ${event.sequence} follows ${head.sequence}: an event is missing or out of order` };
+    } else if (event.prevHash !== head.hash) {
+      this.broken = { ...at, problem: 'prevHash does not match the previous event' };
+    } else {
+      const { hash, ...unhashed } = event;
+      if (hashOf(unhashed) !== hash) this.broken = { ...at, problem: 'hash does not match the event: it was altered' };
+      else this.chains.set(event.chain, { sequence: event.sequence, hash });
     }
-    if (event.prevHash !== head.hash) return { events: count, chains, broken: { ...at, problem: 'prevHash does not match the previous event' } };
-    const { hash, ...unhashed } = event;
-    if (hashOf(unhashed) !== hash) return { events: count, chains, broken: { ...at, problem: 'hash does not match the event: it was altered' } };
-    chains.set(event.chain, { sequence: event.sequence, hash });
+    return this.broken;
   }
-  return { events: count, chains, broken: null };
+
+  result(): VerifyResult {
+    return { events: this.events, chains: this.chains, broken: this.broken };
+  }
+}
+
+/** Checks events in log order; stops at the first broken link and names it. */
+export function verifyChains(events: Iterable<{ event: AuditEvent; offset: string }>): VerifyResult {
+  const verifier = new ChainVerifier();
+  for (const { event, offset } of events) if (verifier.add(event, offset)) break;
+  return verifier.result();
 }

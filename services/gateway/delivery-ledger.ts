@@ -55,11 +55,22 @@ abstract class LedgerReads implements LedgerView {
 
 export class DeliveryLedger extends LedgerReads {
   private readonly reports = new Map<string, DeliveryReport>();
+  /** Destinations whose latest outcome is HELD_FOR_REVIEW, since when (for the metrics). */
+  private readonly waiting = new Map<string, { origin: string; destination: string; since: number }>();
   /** Copies held for the origin's DPO, by noticeId:destination. */
   private readonly heldCopies = new Map<string, EuLiaison.NoticeCopy>();
 
   record(report: DeliveryReport): void {
     this.reports.set(report.noticeId, merge(this.reports.get(report.noticeId), report));
+    for (const d of report.destinations) {
+      const key = heldKey(report.noticeId, d.destination);
+      if (d.status === 'HELD_FOR_REVIEW') this.waiting.set(key, { origin: report.origin, destination: d.destination, since: report.processedAt });
+      else this.waiting.delete(key);
+    }
+  }
+
+  heldWaiting(): Array<{ origin: string; destination: string; since: number }> {
+    return [...this.waiting.values()];
   }
 
   hold(copy: EuLiaison.NoticeCopy): void {

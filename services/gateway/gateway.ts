@@ -8,13 +8,14 @@ import type { Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { createKafka } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
-import { ContractRegistry } from '../shared/registry.ts';
+import { ContractRegistry, DecodeError } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
-import { AuditChain, type AuditEvent, type ChainHead } from './audit-chain.ts';
+import { AuditChain, ChainVerifier, type AuditEvent, type ChainHead } from './audit-chain.ts';
 import { DeliveryLedger, followReports } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { NoticeProcessor, type Outgoing } from './notice-processor.ts';
+import { NoticeProcessor, type Outgoing, type Processed } from './notice-processor.ts';
+import { blockingRule } from './policy-engine.ts';
 import type { PseudonymKey } from './policy-engine.ts';
 import type { Policy } from './policy.ts';
 
@@ -44,6 +45,10 @@ export class Gateway {
   private producer?: Producer;
   private consumer?: Consumer;
   private ledgerReader?: TopicReader;
+  private auditReader?: TopicReader;
+  private readonly verifier = new ChainVerifier();
+  /** Records not yet consumed, by outbox topic:partition, as of the last batch. */
+  private readonly lagByPartition = new Map<string, number>();
   private ready = false;
   private readonly groupId: string;
 
@@ -65,7 +70,7 @@ export class Gateway {
     const parties = [...policy.parties.keys()];
     await this.registerSchemas(parties);
     this.ledgerReader = await followReports(this.kafka, this.registry, this.ledger, parties, logger);
-    this.chain.restore(await this.chainHead());
+    this.chain.restore(await this.followAudit());
     logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
 
     this.producer = this.kafka.producer({
@@ -102,6 +107,22 @@ export class Gateway {
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     await this.ledgerReader?.stop();
+    await this.auditReader?.stop();
+  }
+
+  /** Copies waiting for their origin's DPO, for the held-copy metrics. */
+  heldWaiting(): Array<{ origin: string; destination: string; since: number }> {
+    return this.ledger.heldWaiting();
+  }
+
+  /** Records each outbox holds that no batch has consumed yet (as of the last batch of each partition). */
+  lag(): Map<string, number> {
+    const byOrigin = new Map<string, number>();
+    for (const [key, lag] of this.lagByPartition) {
+      const origin = key.slice('liaison.outbox.'.length, key.lastIndexOf(':'));
+      byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + lag);
+    }
+    return byOrigin;
   }
 
   /** Subject per topic value, registered up front so national systems find them. */
@@ -123,14 +144,37 @@ export class Gateway {
     ]);
   }
 
-  /** The last committed event of this instance's chain, so a restart continues it. */
-  private async chainHead(): Promise<ChainHead> {
-    let head: ChainHead = this.chain.snapshot();
-    await readFromStart(this.kafka, { topics: [topics.audit], groupPrefix: 'liaison.gateway.audit-resume.', follow: false }, async (message) => {
-      const event = await this.registry.decode<AuditEvent>(message.value, 'auditEvent');
-      if (event.chain === this.chain.chain) head = { sequence: event.sequence, hash: event.hash };
+  /**
+   * Follows the audit topic from its first event: verifies every chain as events arrive
+   * (liaison_audit_chain_intact; rule 13) and returns the last committed event of this
+   * instance's chain, so a restart continues it.
+   */
+  private async followAudit(): Promise<ChainHead> {
+    const { logger, metrics } = this.options;
+    const last = new Map<string, ChainHead>();
+    metrics.auditIntact.set(1);
+    this.auditReader = await readFromStart(this.kafka, { topics: [topics.audit], groupPrefix: 'liaison.gateway.audit.', follow: true }, async (message) => {
+      let event: AuditEvent;
+      try {
+        event = await this.registry.decode<AuditEvent>(message.value, 'auditEvent');
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error;
+        if (!this.verifier.broken) logger.error('audit trail holds an unreadable record', { offset: message.offset });
+        this.verifier.broken ??= { chain: '?', sequence: -1, offset: message.offset, problem: error.message };
+        metrics.auditIntact.set(0);
+        return;
+      }
+      last.set(event.chain, { sequence: event.sequence, hash: event.hash });
+      const known = this.verifier.broken;
+      const broken = this.verifier.add(event, message.offset);
+      metrics.auditEvents.set(this.verifier.events);
+      if (broken) {
+        metrics.auditIntact.set(0);
+        if (!known) logger.error('audit chain broken', { chain: broken.chain, sequence: broken.sequence, offset: broken.offset, problem: broken.problem });
+      }
     });
-    return head;
+    await this.auditReader.caughtUp;
+    return last.get(this.chain.chain) ?? this.chain.snapshot();
   }
 
   private async processBatch(processor: NoticeProcessor, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -163,7 +207,8 @@ export class Gateway {
           if (out.name === 'deliveryReport') ledger.record(out.value as EuLiaison.DeliveryReport);
           if (out.topic === topics.held) ledger.hold(out.value as EuLiaison.NoticeCopy);
         }
-        observed.push(() => this.observe(result));
+        const submittedAt = Number(message.timestamp);
+        observed.push(() => this.observe(result, submittedAt));
         last = message.offset;
         await heartbeat();
       }
@@ -190,6 +235,7 @@ export class Gateway {
     }
     resolveOffset(last);
     ledger.commit();
+    this.lagByPartition.set(`${batch.topic}:${batch.partition}`, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const observe of observed) {
       observe();
@@ -197,7 +243,7 @@ export class Gateway {
     }
   }
 
-  private observe(result: Awaited<ReturnType<NoticeProcessor['process']>>): void {
+  private observe(result: Processed, submittedAt: number): void {
     const { metrics, logger } = this.options;
     if (result.deadLetter) {
       metrics.deadLetters.inc({ reason: result.deadLetter.code });
@@ -207,6 +253,7 @@ export class Gateway {
     if (result.heldDecision) {
       const d = result.heldDecision;
       metrics.heldDecisions.inc({ origin: result.origin, destination: d.destination, decision: d.decision });
+      if (d.decision === 'REJECT') metrics.blocked.inc({ origin: result.origin, destination: d.destination, rule: 'rule-5-third-country' });
       logger.info('held copy decided', { noticeId: d.noticeId, origin: result.origin, destination: d.destination, decision: d.decision });
       return;
     }
@@ -226,9 +273,15 @@ export class Gateway {
       return;
     }
     const notice = result.notice!;
-    metrics.notices.inc({ origin: result.origin, kind: notice.kind });
+    const origin = result.origin!;
+    metrics.notices.inc({ origin, kind: notice.kind, priority: notice.priority });
+    const committed = this.now();
     for (const d of result.decisions) {
-      metrics.deliveries.inc({ origin: result.origin, destination: d.destination, status: d.status });
+      metrics.deliveries.inc({ origin, destination: d.destination, status: d.status, kind: notice.kind, priority: notice.priority });
+      for (const area of notice.crimeAreas) metrics.crimeAreas.inc({ origin, destination: d.destination, crime_area: area, status: d.status });
+      const rule = blockingRule(d);
+      if (rule) metrics.blocked.inc({ origin, destination: d.destination, rule });
+      if (d.deliver.length > 0 && submittedAt > 0) metrics.latency.observe({ destination: d.destination }, Math.max(0, committed - submittedAt) / 1000);
       for (const a of d.fieldActions) metrics.fieldActions.inc({ destination: d.destination, rule: a.rule, action: a.action });
       logger.info('delivery decision', { noticeId: notice.noticeId, caseRef: notice.caseRef, origin: result.origin, destination: d.destination, status: d.status, agreement: d.agreement });
     }

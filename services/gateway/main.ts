@@ -32,7 +32,8 @@ try {
 
   let gateway: Gateway | undefined;
   const http = createServiceHttp('gateway', () => gateway?.isReady() ?? false);
-  gateway = new Gateway({ connection, policy, keys, instanceId: options.instance, groupId: options.group, logger, metrics: gatewayMetrics(http.metrics, policy.version) });
+  const metrics = gatewayMetrics(http.metrics, policy.version, { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map(), now: Date.now });
+  gateway = new Gateway({ connection, policy, keys, instanceId: options.instance, groupId: options.group, logger, metrics });
   const server = await listen(http.app, Number(options.port), options.host);
   logger.info('gateway HTTP listening', { url: `http://${options.host}:${options.port}` });
 

@@ -395,3 +395,10 @@ export function decide(policy: Policy, keys: PseudonymKey, input: DecisionInput)
     };
   }
 }
+
+/** The rule that blocked a destination, for metrics and dashboards; null when not blocked. */
+export function blockingRule(d: Pick<Decision, 'status' | 'rules'>): string | null {
+  if (d.status !== 'BLOCKED') return null;
+  const order = [RULES.failClosed, RULES.onwardTransfer, RULES.ceiling, RULES.thirdCountry, RULES.legalBasis];
+  return order.find((r) => d.rules.includes(r)) ?? RULES.legalBasis;
+}

@@ -1,7 +1,8 @@
 /** The HTTP surface every service shares: /metrics, /healthz, /readyz. */
 import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { onInfraError } from './infra-errors.ts';
 
 export interface ServiceHttp {
   app: Express;
@@ -12,8 +13,23 @@ export function createServiceHttp(service: string, isReady: () => boolean): Serv
   const metrics = new Registry();
   metrics.setDefaultLabels({ service });
   collectDefaultMetrics({ register: metrics });
+  new Gauge({ name: 'liaison_service_ready', help: '1 when the service is ready (caught up, consuming), else 0', registers: [metrics], collect() { this.set(isReady() ? 1 : 0); } });
+  const infraErrors = new Counter({ name: 'liaison_infra_errors_total', help: 'Errors talking to the Kafka brokers or the schema registry', labelNames: ['infra'], registers: [metrics] });
+  onInfraError((infra) => infraErrors.inc({ infra }));
+  const requests = new Counter({ name: 'liaison_http_requests_total', help: 'HTTP requests served, by route pattern and status', labelNames: ['method', 'route', 'status'], registers: [metrics] });
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    res.on('finish', () => {
+      // The route pattern, never the path itself: ids stay out of the labels.
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      requests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  });
+  app.get('/metrics.json', async (_req, res) => {
+    res.json(await metrics.getMetricsAsJSON());
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service });
   });

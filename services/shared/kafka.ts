@@ -1,6 +1,7 @@
 /** The one way Liaison builds a Kafka client. */
 import kafkajs, { Kafka, logLevel, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { Connection, Credentials } from './connection.ts';
+import { infraError } from './infra-errors.ts';
 import type { Logger } from './logger.ts';
 
 const LEVELS: Record<number, string> = {
@@ -28,6 +29,7 @@ export function createKafka({ connection, credentials, clientId, logger }: Kafka
     retry: { retries: 8, initialRetryTime: 200 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
+      if (entry.level === logLevel.ERROR) infraError('kafka');
       if (!logger) return;
       // kafkajs messages carry broker and topic names, never record contents.
       const { message, ...extra } = entry.log;

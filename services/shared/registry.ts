@@ -9,6 +9,7 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { loadContract, TOP_LEVEL, type Contract, type ContractName } from './contract.ts';
 import { LiaisonError } from './errors.ts';
+import { infraError } from './infra-errors.ts';
 
 /** Records that travel on another record's topic, under a subject of their own. */
 const SHARING: ReadonlySet<ContractName> = new Set(['receipt', 'forwardingPermission']);
@@ -47,7 +48,10 @@ export class ContractRegistry {
       id = this.registry
         .register({ type: SchemaType.AVRO, schema: JSON.stringify(this.contract.schemas[name]) }, { subject })
         .then((r) => r.id);
-      id.catch(() => this.ids.delete(subject));
+      id.catch(() => {
+        infraError('schema-registry');
+        this.ids.delete(subject);
+      });
       this.ids.set(subject, id);
     }
     return id;
@@ -64,6 +68,7 @@ export class ContractRegistry {
 
   async decode<T>(buffer: Buffer | null, name: ContractName): Promise<T> {
     checkWireFormat(buffer);
+    await this.writerSchema(buffer.readInt32BE(1)); // an unreachable registry is retried, never dead-lettered
     try {
       return (await this.registry.decode(buffer, { [SchemaType.AVRO]: { readerSchema: this.contract.schemas[name] as never } })) as T;
     } catch (cause) {
@@ -71,16 +76,22 @@ export class ContractRegistry {
     }
   }
 
+  /** 4xx from the registry: the id is unknown (dead-letter); anything else: the registry is unreachable (retry). */
+  private async writerSchema(id: number): Promise<unknown> {
+    try {
+      return await this.registry.getSchema(id);
+    } catch (cause) {
+      const status = (cause as { status?: number }).status;
+      if (status !== undefined && status >= 400 && status < 500) throw new DecodeError(`schema id ${id} is unknown to the registry`, { cause });
+      infraError('schema-registry');
+      throw cause;
+    }
+  }
+
   /** A record of a topic that carries several record types: which one it is, and its value. */
   async decodeAny(buffer: Buffer | null, accepted: readonly ContractName[]): Promise<Decoded> {
     checkWireFormat(buffer);
-    let writer: string;
-    try {
-      writer = ((await this.registry.getSchema(buffer.readInt32BE(1))) as { name?: string }).name ?? '';
-    } catch (cause) {
-      if ((cause as { status?: number }).status === undefined) throw cause; // registry unreachable: retry
-      throw new DecodeError(`schema id ${buffer.readInt32BE(1)} is unknown to the registry`, { cause });
-    }
+    const writer = ((await this.writerSchema(buffer.readInt32BE(1))) as { name?: string }).name ?? '';
     const name = accepted.find((n) => TOP_LEVEL[n] === writer);
     if (!name) throw new DecodeError(`a ${writer || 'record'} is not accepted here (expected ${accepted.map((n) => TOP_LEVEL[n]).join(' or ')})`);
     return { name, value: await this.decode(buffer, name) };

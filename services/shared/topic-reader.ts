@@ -14,7 +14,7 @@ export interface TopicReader {
 
 export async function readFromStart(
   kafka: Kafka,
-  options: { topics: string[]; groupPrefix: string; follow: boolean },
+  options: { topics: string[]; groupPrefix: string; follow: boolean; onBatch?: (topic: string, partition: number, lag: number) => void },
   onMessage: (message: KafkaMessage, topic: string, partition: number) => Promise<void>,
 ): Promise<TopicReader> {
   const admin = kafka.admin();
@@ -55,6 +55,7 @@ export async function readFromStart(
       }
       // lastOffset() counts transaction markers, which carry no message.
       advance(`${batch.topic}:${batch.partition}`, Number(batch.lastOffset()) + 1);
+      options.onBatch?.(batch.topic, batch.partition, Math.max(0, Number(batch.highWatermark) - Number(batch.lastOffset()) - 1));
       await heartbeat();
     },
   });

@@ -81,19 +81,22 @@ export interface RunningGateway {
 
 export async function startGateway(groupId: string, instanceId = unique('gw'), now?: () => number): Promise<RunningGateway> {
   const metrics = new Registry();
-  const gateway = new Gateway({
+  let gateway: Gateway | undefined;
+  const gauges = { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map<string, number>(), now: now ?? Date.now };
+  gateway = new Gateway({
     connection: connection(),
     policy,
     keys: testKeys,
     instanceId,
     groupId,
     logger: createLogger('gateway', 'warn'),
-    metrics: gatewayMetrics(metrics, policy.version),
+    metrics: gatewayMetrics(metrics, policy.version, gauges),
     now,
     sessionTimeoutMs: 6_000,
   });
   await gateway.start();
-  return { gateway, metrics, stop: () => gateway.stop() };
+  const started = gateway;
+  return { gateway: started, metrics, stop: () => started.stop() };
 }
 
 /** Environment for a Liaison process (gateway, CLI) connecting to the test's stack as the admin. */

@@ -60,7 +60,7 @@ export async function startContactPoint(
   const now = options.now ?? Date.now;
   let contactPoint: ContactPoint | undefined;
   const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false);
-  const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], now);
+  const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], now, () => contactPoint?.inboxLag() ?? new Map());
   contactPoint = new ContactPoint({ connection: connection(), countries, logger, metrics, now, webhook: options.webhook, purgeIntervalMs: 3_600_000 });
   mountContactPointApi(http.app, { contactPoint, keys: apiKeys, logger });
   await contactPoint.start();
