@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Liaison needs on a Debian/Ubuntu machine when it is missing: Node.js 20+,
-# a Java 17+ runtime for Kafka, Maven to fetch the stack from Maven Central; with --browser
+# a Java 17+ runtime for Kafka, Maven to fetch the stack from Maven Central, Prometheus; with --browser
 # also Chromium (the tests of the officers' page).
 # Apicurio Registry 3.3 needs Java 21+; Debian 12 packages only 17, so that one is found, not
 # installed (set LIAISON_REGISTRY_JAVA to a JDK 21+ bin/java if it is not under /usr/lib/jvm).
@@ -10,6 +10,8 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
+# make up runs a Prometheus scraping the services; make test checks its config and alert rules.
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 # The tests drive the officers' page in a real browser: Debian's chromium, headless.
 if [ "${1:-}" = "--browser" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -41,6 +41,7 @@ export interface StackOptions {
   registryPort: number;
   registryManagementPort: number;
   registryJava: string | undefined;
+  prometheusPort: number;
   parties: Party[];
   /** Progress lines for the person waiting. */
   progress: (line: string) => void;
@@ -63,6 +64,7 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, progre
     registryPort: port(env, 'LIAISON_REGISTRY_PORT', 18081),
     registryManagementPort: port(env, 'LIAISON_REGISTRY_MANAGEMENT_PORT', 18082),
     registryJava: env.LIAISON_REGISTRY_JAVA,
+    prometheusPort: port(env, 'LIAISON_PROMETHEUS_PORT', 19090),
     parties: loadParties(),
     progress,
   };
@@ -136,10 +138,14 @@ function readPid(file: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/** What marks a process as this data folder's: the JVMs carry a property, Prometheus its storage path. */
+const markers = (home: string): string[] => [`-Dliaison.home=${home}`, `--storage.tsdb.path=${join(home, 'prometheus')}`];
+
 /** Alive, and really ours: its command line names this data folder. */
 function isOurs(pid: number, home: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(`-Dliaison.home=${home}`);
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return markers(home).some((m) => args.includes(m));
   } catch {
     return false;
   }
@@ -150,12 +156,12 @@ function runningPid(home: string, name: string): number | undefined {
   return pid !== undefined && isOurs(pid, home) ? pid : undefined;
 }
 
-function startDetached(home: string, name: string, bin: string, args: string[], cwd: string): number {
+function startDetached(home: string, name: string, bin: string, args: string[], cwd: string, jvm = true): number {
   const p = paths(home);
   mkdirSync(p.logs, { recursive: true });
   mkdirSync(join(home, 'run'), { recursive: true });
   const out = openSync(join(p.logs, `${name}.log`), 'a');
-  const child = spawn(bin, [`-Dliaison.home=${home}`, ...args], { cwd, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(bin, jvm ? [`-Dliaison.home=${home}`, ...args] : args, { cwd, detached: true, stdio: ['ignore', out, out] });
   child.unref();
   if (child.pid === undefined) throw new StackError(`${name}: could not start ${bin}`);
   writeFileSync(p.pid(name), String(child.pid));
@@ -384,8 +390,23 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
     started = true;
   }
 
+  const prometheus = prometheusBinary();
+  if (!prometheus) {
+    opts.progress('Prometheus is not installed (make prerequisites installs Debian\'s prometheus package): not started.');
+  } else if (runningPid(opts.home, 'prometheus') === undefined) {
+    opts.progress(`Starting Prometheus on 127.0.0.1:${opts.prometheusPort} (config ${PROMETHEUS_CONFIG})...`);
+    startPrometheus(opts, prometheus);
+    started = true;
+  }
+
   await waitFor('Apache Kafka', 'kafka', opts, 120_000, () => withAdmin(connection, (admin) => admin.describeCluster()));
   await waitFor('Apicurio Registry', 'registry', opts, 120_000, () => registryReady(connection));
+  if (prometheus) {
+    await waitFor('Prometheus', 'prometheus', opts, 60_000, async () => {
+      const r = await fetch(`http://127.0.0.1:${opts.prometheusPort}/-/ready`);
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    });
+  }
   const provisioned = await prepareCluster(connection, opts.parties);
   opts.progress(`Provisioned ${provisioned.topicsTotal} topics (${provisioned.topicsCreated} new) and ${provisioned.acls} ACLs for ${opts.parties.length} parties.`);
 
@@ -396,7 +417,7 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
 
 export async function stackDown(opts: StackOptions): Promise<string[]> {
   const stopped: string[] = [];
-  for (const name of ['registry', 'kafka']) {
+  for (const name of ['prometheus', 'registry', 'kafka']) {
     const pid = runningPid(opts.home, name);
     rmSync(paths(opts.home).pid(name), { force: true });
     if (pid === undefined) continue;
@@ -411,11 +432,46 @@ export async function stackDown(opts: StackOptions): Promise<string[]> {
   return stopped;
 }
 
+// ---------------------------------------------------------------- prometheus
+
+export const PROMETHEUS_CONFIG = fileURLToPath(new URL('../prometheus/prometheus.yml', import.meta.url));
+
+/** Debian's prometheus package (installed by make prerequisites), or LIAISON_PROMETHEUS_BIN. */
+function prometheusBinary(): string | undefined {
+  if (process.env.LIAISON_PROMETHEUS_BIN) return process.env.LIAISON_PROMETHEUS_BIN;
+  const found = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+/** Scrapes every Liaison service on loopback and evaluates the alerting rules (infra/prometheus/). */
+function startPrometheus(opts: StackOptions, bin: string): void {
+  mkdirSync(join(opts.home, 'prometheus'), { recursive: true });
+  startDetached(
+    opts.home,
+    'prometheus',
+    bin,
+    [
+      `--config.file=${PROMETHEUS_CONFIG}`,
+      `--storage.tsdb.path=${join(opts.home, 'prometheus')}`,
+      `--web.listen-address=127.0.0.1:${opts.prometheusPort}`,
+      '--storage.tsdb.retention.time=15d',
+    ],
+    opts.home,
+    false,
+  );
+}
+
 export interface StackStatus {
   kafka: number | undefined;
   registry: number | undefined;
+  /** Present when Prometheus is installed. */
+  prometheus?: number | undefined;
 }
 
 export function stackStatus(opts: StackOptions): StackStatus {
-  return { kafka: runningPid(opts.home, 'kafka'), registry: runningPid(opts.home, 'registry') };
+  return {
+    kafka: runningPid(opts.home, 'kafka'),
+    registry: runningPid(opts.home, 'registry'),
+    ...(prometheusBinary() ? { prometheus: runningPid(opts.home, 'prometheus') } : {}),
+  };
 }

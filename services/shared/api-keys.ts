@@ -4,7 +4,8 @@
  * slow hash is needed to resist guessing). A caller acts for its own country only.
  *
  * Roles: `system` (a national system submitting notices), `dpo` (the origin's data
- * protection officer, rule 5), `officer` (a contact-point officer reading the inbox).
+ * protection officer, rule 5), `officer` (a contact-point officer reading the inbox),
+ * `ops` (operations staff: counts and health across countries, never content).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +15,11 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { loadYamlFile } from './config-file.ts';
 import { ConfigError } from './errors.ts';
 
-export const ROLES = ['system', 'dpo', 'officer'] as const;
+export const ROLES = ['system', 'dpo', 'officer', 'ops'] as const;
 export type Role = (typeof ROLES)[number];
+/** Roles held for one country; `ops` (the operations console) sees all countries' flows, no content. */
+export const COUNTRY_ROLES: readonly Role[] = ['system', 'dpo', 'officer'];
+export const ALL_COUNTRIES = 'ALL';
 
 export interface ApiKeyEntry {
   /** Names the holder in logs and the audit trail (e.g. `nl-officer-1`); never the token. */
@@ -110,15 +114,20 @@ export interface IssuedToken {
 }
 
 /**
- * For the embedded stack only: one token per country and role, written once (mode 600).
+ * For the embedded stack only: one token per country and role, and one for operations,
+ * written once (mode 600); tokens for parties or roles added later are added, none replaced.
  * A real deployment issues its own (`liaison keys issue`) and never keeps the tokens.
  */
 export function ensureLocalApiKeys(home: string, countries: readonly string[]): void {
   const files = apiKeyFiles(home);
-  if (existsSync(files.hashes) && existsSync(files.tokens)) return;
-  const issued: IssuedToken[] = countries.flatMap((country) =>
-    ROLES.map((role) => ({ id: `${country.toLowerCase()}-${role}`, country, role, token: newToken() })),
-  );
+  const existing: IssuedToken[] = existsSync(files.tokens) && existsSync(files.hashes) ? (JSON.parse(readFileSync(files.tokens, 'utf8')) as { tokens: IssuedToken[] }).tokens : [];
+  const wanted = [...countries.flatMap((country) => COUNTRY_ROLES.map((role) => ({ country, role }))), { country: ALL_COUNTRIES, role: 'ops' as Role }];
+  const missing = wanted.filter((w) => !existing.some((t) => t.country === w.country && t.role === w.role));
+  if (missing.length === 0) return;
+  const issued: IssuedToken[] = [
+    ...existing,
+    ...missing.map(({ country, role }) => ({ id: country === ALL_COUNTRIES ? role : `${country.toLowerCase()}-${role}`, country, role, token: newToken() })),
+  ];
   const keys: ApiKeyEntry[] = issued.map(({ token, ...rest }) => ({ ...rest, sha256: hashToken(token) }));
   writeFileSync(files.tokens, `${JSON.stringify({ tokens: issued }, null, 2)}\n`, { mode: 0o600 });
   writeFileSync(files.hashes, `${JSON.stringify({ keys }, null, 2)}\n`, { mode: 0o600 });

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
-import { ApiKeys, hashToken, newToken, ROLES, type Role } from '../../services/shared/api-keys.ts';
+import { ALL_COUNTRIES, ApiKeys, COUNTRY_ROLES, hashToken, newToken, type Role } from '../../services/shared/api-keys.ts';
 import { loadContract } from '../../services/shared/contract.ts';
 import { createServiceHttp, listen } from '../../services/shared/http.ts';
 import { createLogger } from '../../services/shared/logger.ts';
@@ -19,12 +19,12 @@ import { connection } from './clients.ts';
 import { policy } from './flow.ts';
 
 const issued = new Map<string, string>();
-const entries = [...policy.parties.keys()].flatMap((country) =>
-  ROLES.map((role) => {
+const entries = [...[...policy.parties.keys()].flatMap((country) => COUNTRY_ROLES.map((role) => ({ country, role }))), { country: ALL_COUNTRIES, role: 'ops' as Role }].map(
+  ({ country, role }) => {
     const token = newToken();
     issued.set(`${country}/${role}`, token);
     return { id: `${country.toLowerCase()}-${role}-test`, country, role, sha256: hashToken(token) };
-  }),
+  },
 );
 export const apiKeys = new ApiKeys(entries);
 export const tokenOf = (country: string, role: Role): string => issued.get(`${country}/${role}`)!;

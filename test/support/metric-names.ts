@@ -1,0 +1,34 @@
+/** Every metric name Liaison's services expose, from their real registries (no Kafka needed). */
+import { Registry } from 'prom-client';
+import { contactPointMetrics } from '../../services/contact-point/metrics.ts';
+import { gatewayMetrics } from '../../services/gateway/metrics.ts';
+import { createServiceHttp } from '../../services/shared/http.ts';
+
+export function liaisonMetricNames(): Set<string> {
+  const names = new Set<string>();
+  const add = (registry: Registry) => {
+    for (const m of registry.getMetricsAsArray()) {
+      const { name, type } = m as unknown as { name: string; type: string };
+      names.add(name);
+      if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
+      if (type === 'counter' && !name.endsWith('_total')) names.add(`${name}_total`);
+    }
+  };
+  const http = createServiceHttp('metric-names', () => true);
+  add(http.metrics);
+  const gateway = new Registry();
+  gatewayMetrics(gateway, 'v');
+  add(gateway);
+  const contactPoint = new Registry();
+  contactPointMetrics(contactPoint, () => [], Date.now);
+  add(contactPoint);
+  names.add('up'); // Prometheus's own, per target
+  return names;
+}
+
+/** Metric names used in a PromQL expression (identifiers followed by a selector, a range or nothing). */
+export function metricsIn(expr: string): string[] {
+  const withoutStrings = expr.replace(/"[^"]*"/g, '""');
+  const words = withoutStrings.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
+  return [...new Set(words.filter((w) => /^(liaison_|up$)/.test(w)))];
+}
