@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 LIAISON := node bin/liaison.mjs
 
-PHONY_EXTRA := demo adapter contact-point
+PHONY_EXTRA := demo adapter contact-point ops-console
 .PHONY: help prerequisites install $(PHONY_EXTRA) up down status gateway audit-verify bench test test-unit test-integration typecheck clean-stack
 
 help: ## list the targets
@@ -37,6 +37,9 @@ adapter: up ## run the national adapter (REST API, http://127.0.0.1:18100/openap
 
 contact-point: up ## run the contact points of every party (officers' page http://127.0.0.1:18200/); Ctrl-C stops it
 	node --import tsx services/contact-point/main.ts
+
+ops-console: up ## run the operations console (http://127.0.0.1:18300/, ops token in .liaison/api-tokens.json); Ctrl-C stops it
+	node --import tsx services/ops-console/main.ts
 
 audit-verify: install ## verify every chain of the audit trail
 	@$(LIAISON) audit verify

@@ -18,6 +18,7 @@ import { ADAPTER_URL, call, CONTACT_POINT_URL, HttpCallError, tokenFor } from '.
 import { formatTable } from './table.ts';
 
 const GATEWAY_URL = 'http://127.0.0.1:18090';
+const OPS_CONSOLE_URL = 'http://127.0.0.1:18300';
 
 interface Service {
   name: string;
@@ -29,6 +30,7 @@ const SERVICES: Service[] = [
   { name: 'gateway', entry: 'services/gateway/main.ts', url: GATEWAY_URL },
   { name: 'national-adapter', entry: 'services/national-adapter/main.ts', url: ADAPTER_URL },
   { name: 'contact-point', entry: 'services/contact-point/main.ts', url: CONTACT_POINT_URL },
+  { name: 'ops-console', entry: 'services/ops-console/main.ts', url: OPS_CONSOLE_URL },
 ];
 
 interface Tracked {
@@ -171,7 +173,7 @@ export async function runDemo({ keepRunning }: { keepRunning: boolean }): Promis
   say('[1/5] The embedded stack: Apache Kafka and Apicurio Registry on loopback');
   await stackUp(stackOptionsFromEnv(process.env, (line) => say(`    ${line}`)));
 
-  say('[2/5] Liaison services: gateway, national adapter, contact points of all 17 parties');
+  say('[2/5] Liaison services: gateway, national adapter, contact points of all 17 parties, operations console');
   const children = await startServices(home);
   const stop = async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
@@ -231,7 +233,9 @@ export async function runDemo({ keepRunning }: { keepRunning: boolean }): Promis
     say(`  Contact-point page (sign in with an officer token from ${apiKeyFiles(home).tokens}): ${CONTACT_POINT_URL}/`);
     say(`  CLI: npm exec liaison -- inbox --country NL    npm exec liaison -- status ${tracked[0]!.noticeId} --as BE`);
     say(`  Adapter API: ${ADAPTER_URL}/openapi.json`);
-    say(`  Metrics: ${GATEWAY_URL}/metrics  ${ADAPTER_URL}/metrics  ${CONTACT_POINT_URL}/metrics`);
+    say(`  Operations console (sign in with the "ops" token from the same file): ${OPS_CONSOLE_URL}/`);
+    say(`  Prometheus (scrapes every service, evaluates the alerts): http://127.0.0.1:19090/alerts`);
+    say(`  Metrics: ${GATEWAY_URL}/metrics  ${ADAPTER_URL}/metrics  ${CONTACT_POINT_URL}/metrics  ${OPS_CONSOLE_URL}/metrics`);
     say('  Audit trail: npm exec liaison -- audit verify');
   } catch (error) {
     await stop();

@@ -33,7 +33,8 @@ stack
     console.log(started ? 'The stack is up.' : 'The stack was already up.');
     console.log(`  Kafka (SASL/SCRAM-SHA-512): ${connection.brokers.join(',')}`);
     console.log(`  Schema registry (Confluent API): ${connection.registryUrl}`);
-    console.log(`  Credentials: ${opts.home}/credentials.json (mode 600)`);
+    console.log(`  Credentials: ${opts.home}/credentials.json, API tokens: ${opts.home}/api-tokens.json (mode 600)`);
+    if (stackStatus(opts).prometheus !== undefined) console.log(`  Prometheus: http://127.0.0.1:${opts.prometheusPort}/ (alerts: /alerts)`);
   });
 
 stack

@@ -42,7 +42,7 @@ try {
   const http = createServiceHttp('ops-console', () => opsConsole.isReady());
   mountOpsConsoleApi(http.app, { opsConsole, keys, logger });
   const server = await listen(http.app, Number(options.port), options.host);
-  logger.info('ops opsConsole listening', { url: `http://${options.host}:${options.port}`, targets: targets.map((t) => t.name).join(',') });
+  logger.info('ops console listening', { url: `http://${options.host}:${options.port}`, targets: targets.map((t) => t.name).join(',') });
   const shutdown = (signal: string) => {
     logger.info('stopping', { signal });
     opsConsole.stop();

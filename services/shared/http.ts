@@ -9,8 +9,8 @@ export interface ServiceHttp {
   metrics: Registry;
 }
 
-export function createServiceHttp(service: string, isReady: () => boolean): ServiceHttp {
-  const metrics = new Registry();
+/** `metrics`: a registry the service already fills (the gateway's, in tests); a new one by default. */
+export function createServiceHttp(service: string, isReady: () => boolean, metrics = new Registry()): ServiceHttp {
   metrics.setDefaultLabels({ service });
   collectDefaultMetrics({ register: metrics });
   new Gauge({ name: 'liaison_service_ready', help: '1 when the service is ready (caught up, consuming), else 0', registers: [metrics], collect() { this.set(isReady() ? 1 : 0); } });
