@@ -23,12 +23,16 @@ export function liaisonMetricNames(): Set<string> {
   contactPointMetrics(contactPoint, () => [], Date.now);
   add(contactPoint);
   names.add('up'); // Prometheus's own, per target
+  names.add('ALERTS'); // Prometheus's own, per alert
   return names;
 }
 
-/** Metric names used in a PromQL expression (identifiers followed by a selector, a range or nothing). */
+/**
+ * Metric names used in a PromQL expression: Liaison's own, the Node.js process metrics every
+ * service exports, and Prometheus's `up` and `ALERTS`. Label names and functions are left out.
+ */
 export function metricsIn(expr: string): string[] {
-  const withoutStrings = expr.replace(/"[^"]*"/g, '""');
+  const withoutStrings = expr.replace(/"[^"]*"/g, '""').replace(/\{[^}]*\}/g, '{}').replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, '');
   const words = withoutStrings.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
-  return [...new Set(words.filter((w) => /^(liaison_|up$)/.test(w)))];
+  return [...new Set(words.filter((w) => /^(liaison_|process_|nodejs_|up$|ALERTS$)/.test(w)))];
 }
