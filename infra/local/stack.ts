@@ -117,6 +117,13 @@ function ensureCredentials(opts: StackOptions): StackCredentials {
   if (existsSync(file)) {
     const existing = JSON.parse(readFileSync(file, 'utf8')) as StackCredentials;
     const missing = opts.parties.filter((p) => !existing.parties[p.code]).map((p) => p.code);
+    const renamed = opts.parties.filter((p) => existing.parties[p.code] && existing.parties[p.code]!.username !== principalOf(p.code));
+    if (renamed.length > 0) {
+      throw new StackError(
+        `the stack in ${opts.home} was formatted with older principal names (${renamed.map((p) => existing.parties[p.code]!.username).join(', ')}; ` +
+          `now ${renamed.map((p) => principalOf(p.code)).join(', ')}): run \`make clean-stack\` (drops all local data) and \`make up\` again`,
+      );
+    }
     if (missing.length > 0) {
       throw new StackError(
         `config/parties.yaml lists ${missing.join(', ')} that the stack in ${opts.home} was not formatted with: ` +
@@ -346,7 +353,7 @@ async function registryReady(connection: Connection): Promise<void> {
 }
 
 /** BACKWARD compatibility for every subject: consumers on the new schema can read old records. */
-async function setGlobalCompatibility(connection: Connection): Promise<void> {
+export async function setGlobalCompatibility(connection: Connection): Promise<void> {
   const response = await fetch(`${connection.registryUrl}/config`, {
     method: 'PUT',
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
@@ -356,9 +363,9 @@ async function setGlobalCompatibility(connection: Connection): Promise<void> {
 }
 
 /** Registry compatibility, topics and ACLs: what every Liaison cluster needs before services start. */
-export async function prepareCluster(connection: Connection, parties: readonly Party[]): Promise<ProvisionResult> {
+export async function prepareCluster(connection: Connection, parties: readonly Party[], replicationFactor = 1): Promise<ProvisionResult> {
   await setGlobalCompatibility(connection);
-  return withAdmin(connection, (admin) => provision(admin, parties));
+  return withAdmin(connection, (admin) => provision(admin, parties, replicationFactor));
 }
 
 // ---------------------------------------------------------------- up / down / status

@@ -1,9 +1,11 @@
 /** The `liaison` command: one entry point for operators and developers. */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { hashToken, newToken, ROLES, type Role } from '../shared/api-keys.ts';
-import { stackDown, stackOptionsFromEnv, stackStatus, stackUp } from '../../infra/local/stack.ts';
+import { prepareCluster, setGlobalCompatibility, stackDown, stackOptionsFromEnv, stackStatus, stackUp } from '../../infra/local/stack.ts';
+import { loadParties } from '../shared/parties.ts';
+import { retryUntil } from '../shared/retry.ts';
 import { verifyAuditLog } from '../gateway/audit-log.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { LiaisonError } from '../shared/errors.ts';
@@ -52,6 +54,34 @@ stack
     const status = stackStatus(stackOptionsFromEnv());
     for (const [name, pid] of Object.entries(status)) console.log(`${name}: ${pid === undefined ? 'stopped' : `running (pid ${pid})`}`);
     if (Object.values(status).some((pid) => pid === undefined)) process.exitCode = 1;
+  });
+
+const positiveInteger = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+  return n;
+};
+
+program
+  .command('provision')
+  .description(
+    'prepare a cluster that is not the embedded stack (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, the admin principal): ' +
+      'the registry\'s BACKWARD compatibility rule, and the topics and per-country ACLs of the topology; idempotent',
+  )
+  .option('--skip-kafka', 'only the registry: topics and ACLs are declared elsewhere (Strimzi KafkaTopic and KafkaUser)')
+  .option('--replication-factor <n>', 'replicas of each topic created', positiveInteger, 1)
+  .option('--wait <seconds>', 'how long to wait for Kafka and the registry to answer', positiveInteger, 180)
+  .action(async (o: { skipKafka?: boolean; replicationFactor: number; wait: number }) => {
+    const connection = resolveConnection();
+    const parties = loadParties();
+    const timeoutMs = o.wait * 1000;
+    console.log(`Waiting for the registry at ${connection.registryUrl}...`);
+    await retryUntil(() => setGlobalCompatibility(connection), { timeoutMs, intervalMs: 2_000 });
+    console.log('Registry: global compatibility BACKWARD.');
+    if (o.skipKafka) return;
+    console.log(`Provisioning ${connection.brokers.join(',')}...`);
+    const result = await retryUntil(() => prepareCluster(connection, parties, o.replicationFactor), { timeoutMs, intervalMs: 2_000 });
+    console.log(`Provisioned ${result.topicsTotal} topics (${result.topicsCreated} new) and ${result.acls} ACLs for ${parties.length} parties.`);
   });
 
 const audit = program.command('audit').description('the hash-chained audit trail (liaison.audit)');

@@ -2,13 +2,16 @@
  * Where Liaison finds Kafka and the schema registry, and with which principal it connects.
  * One place for every service, the CLI and the tests.
  *
- * Order: explicit environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, KAFKA_USERNAME, KAFKA_PASSWORD),
- * else the embedded stack's state file written by `make up` (.liaison/stack.json).
+ * Order: explicit environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL and the principals' passwords
+ * from LIAISON_CREDENTIALS, LIAISON_CREDENTIALS_DIR or KAFKA_USERNAME/KAFKA_PASSWORD), else the
+ * embedded stack's state file written by `make up` (.liaison/stack.json).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.ts';
+import { loadParties } from './parties.ts';
+import { ADMIN_PRINCIPAL, principalOf } from './topology.ts';
 
 export type SaslMechanism = 'scram-sha-512' | 'scram-sha-256' | 'plain';
 
@@ -65,7 +68,9 @@ export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connect
     if (!env.SCHEMA_REGISTRY_URL) throw new ConfigError('SCHEMA_REGISTRY_URL: required when KAFKA_BROKERS is set');
     const credentials = env.LIAISON_CREDENTIALS
       ? readCredentialsFile(env.LIAISON_CREDENTIALS)
-      : { admin: adminFromEnv(env), parties: {} };
+      : env.LIAISON_CREDENTIALS_DIR
+        ? readCredentialsDir(env.LIAISON_CREDENTIALS_DIR)
+        : { admin: adminFromEnv(env), parties: {} };
     return { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), registryUrl: env.SCHEMA_REGISTRY_URL, ssl, mechanism, credentials };
   }
 
@@ -75,6 +80,22 @@ export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connect
   }
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
   return { brokers: state.brokers, registryUrl: state.registryUrl, ssl, mechanism, credentials: readCredentialsFile(state.credentialsFile) };
+}
+
+/**
+ * One folder per principal holding its password, as Kubernetes mounts the Secrets the Strimzi
+ * user operator writes for each KafkaUser: `<dir>/liaison-admin/password`,
+ * `<dir>/country-nl/password`, ... A service gets only the principals it needs; a principal
+ * without a folder has no password and createKafka refuses to use it.
+ */
+export function readCredentialsDir(dir: string): StackCredentials {
+  if (!existsSync(dir)) throw new ConfigError(`LIAISON_CREDENTIALS_DIR: ${dir} does not exist`);
+  const read = (username: string): Credentials => {
+    const file = join(dir, username, 'password');
+    return { username, password: existsSync(file) ? readFileSync(file, 'utf8').trim() : '' };
+  };
+  const parties = loadParties();
+  return { admin: read(ADMIN_PRINCIPAL), parties: Object.fromEntries(parties.map((p) => [p.code, read(principalOf(p.code))])) };
 }
 
 function adminFromEnv(env: NodeJS.ProcessEnv): Credentials {

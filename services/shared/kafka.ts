@@ -1,6 +1,7 @@
 /** The one way Liaison builds a Kafka client. */
 import kafkajs, { Kafka, logLevel, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { Connection, Credentials } from './connection.ts';
+import { ConfigError } from './errors.ts';
 import { infraError } from './infra-errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -19,6 +20,7 @@ export interface KafkaClientOptions {
 }
 
 export function createKafka({ connection, credentials, clientId, logger }: KafkaClientOptions): Kafka {
+  if (!credentials.password) throw new ConfigError(`no password for the Kafka principal ${credentials.username}: give this service that principal's credentials`);
   const sasl = { mechanism: connection.mechanism, username: credentials.username, password: credentials.password } as SASLOptions;
   return new Kafka({
     clientId,

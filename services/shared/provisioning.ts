@@ -18,7 +18,10 @@ const RESOURCE = {
 const OPERATION = {
   READ: AclOperationTypes.READ,
   WRITE: AclOperationTypes.WRITE,
-  DESCRIBE: AclOperationTypes.DESCRIBE, DELETE: AclOperationTypes.DELETE,
+  DESCRIBE: AclOperationTypes.DESCRIBE,
+  DELETE: AclOperationTypes.DELETE,
+  CREATE: AclOperationTypes.CREATE,
+  DESCRIBE_CONFIGS: AclOperationTypes.DESCRIBE_CONFIGS,
 } as const;
 
 export interface ProvisionResult {

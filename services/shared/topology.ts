@@ -20,7 +20,11 @@ export const topics = {
 } as const;
 
 export const ADMIN_PRINCIPAL = 'liaison-admin';
-export const principalOf = (code: string): string => `country-${code}`;
+/**
+ * The Kafka principal (SCRAM user) of a party: lower case, so the same name can be a Kubernetes
+ * resource (a Strimzi KafkaUser is named after its user).
+ */
+export const principalOf = (code: string): string => `country-${code.toLowerCase()}`;
 /** Consumer groups and transactional ids of a party start with this prefix. */
 export const groupPrefixOf = (code: string): string => `liaison.${code}.`;
 
@@ -47,7 +51,7 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
 }
 
 export type AclResource = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
-export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'DELETE';
+export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'DELETE' | 'CREATE' | 'DESCRIBE_CONFIGS';
 
 export interface AclSpec {
   principal: string;
@@ -84,4 +88,23 @@ export function aclPlan(parties: readonly Party[]): AclSpec[] {
       prefixed('TRANSACTIONAL_ID', 'DESCRIBE'),
     ];
   });
+}
+
+/**
+ * The schema registry's own principal, where it keeps its schemas in Kafka (Apicurio's kafkasql
+ * storage, as on Kubernetes): its journal, snapshot and event topics and its consumer groups.
+ * The embedded stack and Docker Compose keep schemas in a database and need none of this.
+ */
+export const REGISTRY_PRINCIPAL = 'liaison-registry';
+export const REGISTRY_TOPIC_PREFIXES = ['kafkasql-', 'registry-events'] as const;
+export const REGISTRY_GROUP_PREFIX = 'apicurio-';
+
+export function registryAclPlan(): AclSpec[] {
+  const principal = `User:${REGISTRY_PRINCIPAL}`;
+  return [
+    ...REGISTRY_TOPIC_PREFIXES.flatMap((name) =>
+      (['READ', 'WRITE', 'DESCRIBE', 'CREATE', 'DESCRIBE_CONFIGS'] as const).map((operation): AclSpec => ({ principal, resource: 'TOPIC', pattern: 'PREFIXED', name, operation })),
+    ),
+    { principal, resource: 'GROUP', pattern: 'PREFIXED', name: REGISTRY_GROUP_PREFIX, operation: 'READ' },
+  ];
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../../services/shared/connection.ts';
+import { createKafka } from '../../../services/shared/kafka.ts';
 
 describe('resolveConnection', () => {
   it('takes an existing cluster from the environment', () => {
@@ -36,10 +37,30 @@ describe('resolveConnection', () => {
   it('reads the embedded stack state that `make up` leaves', () => {
     const home = mkdtempSync(join(tmpdir(), 'liaison-'));
     const credentialsFile = join(home, 'credentials.json');
-    writeFileSync(credentialsFile, JSON.stringify({ admin: { username: 'liaison-admin', password: 'a' }, parties: { BE: { username: 'country-BE', password: 'b' } } }));
+    writeFileSync(credentialsFile, JSON.stringify({ admin: { username: 'liaison-admin', password: 'a' }, parties: { BE: { username: 'country-be', password: 'b' } } }));
     writeFileSync(join(home, 'stack.json'), JSON.stringify({ brokers: ['127.0.0.1:19092'], registryUrl: 'http://127.0.0.1:18081/apis/ccompat/v7', credentialsFile }));
     const connection = resolveConnection({ LIAISON_HOME: home });
     expect(connection.brokers).toEqual(['127.0.0.1:19092']);
-    expect(connection.credentials.parties.BE?.username).toBe('country-BE');
+    expect(connection.credentials.parties.BE?.username).toBe('country-be');
+  });
+
+  it('reads the principals’ passwords from one folder per principal (Strimzi secrets mounted as files)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liaison-credentials-'));
+    for (const [principal, password] of [['liaison-admin', 'admin-pw'], ['country-nl', 'nl-pw\n'], ['country-de-nw', 'nw-pw']]) {
+      mkdirSync(join(dir, principal!));
+      writeFileSync(join(dir, principal!, 'password'), password!);
+    }
+    const connection = resolveConnection({ KAFKA_BROKERS: 'liaison-kafka-bootstrap:9092', SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7', LIAISON_CREDENTIALS_DIR: dir });
+    expect(connection.credentials.admin).toEqual({ username: 'liaison-admin', password: 'admin-pw' });
+    expect(connection.credentials.parties.NL).toEqual({ username: 'country-nl', password: 'nl-pw' });
+    expect(connection.credentials.parties['DE-NW']).toEqual({ username: 'country-de-nw', password: 'nw-pw' });
+    // A principal this service was not given has no password; a client for it is refused by name.
+    expect(connection.credentials.parties.BE).toEqual({ username: 'country-be', password: '' });
+    expect(() => createKafka({ connection, credentials: connection.credentials.parties.BE!, clientId: 't' })).toThrow('no password for the Kafka principal country-be');
+    expect(createKafka({ connection, credentials: connection.credentials.parties.NL!, clientId: 't' })).toBeDefined();
+  });
+
+  it('names a credentials folder that does not exist', () => {
+    expect(() => resolveConnection({ KAFKA_BROKERS: 'k:9092', SCHEMA_REGISTRY_URL: 'http://r', LIAISON_CREDENTIALS_DIR: '/nonexistent/liaison' })).toThrow('LIAISON_CREDENTIALS_DIR: /nonexistent/liaison does not exist');
   });
 });

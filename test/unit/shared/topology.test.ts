@@ -23,7 +23,7 @@ describe('topicPlan', () => {
 });
 
 describe('aclPlan', () => {
-  const be = aclPlan(parties).filter((a) => a.principal === 'User:country-BE');
+  const be = aclPlan(parties).filter((a) => a.principal === 'User:country-be');
 
   it('lets a party write only its own outbox', () => {
     expect(be.filter((a) => a.operation === 'WRITE' && a.resource === 'TOPIC').map((a) => a.name)).toEqual(['liaison.outbox.BE']);
