@@ -1,0 +1,100 @@
+/**
+ * Generates the secrets the Docker Compose deployment mounts (infra/compose/compose.yaml), with
+ * the same code the embedded stack uses: SCRAM principals and the broker's server.properties,
+ * the gateway's pseudonym keys, the hashed API keys (and the tokens, for the operator only),
+ * the registry database's and Grafana's passwords.
+ *
+ *   npm run compose:secrets [-- --out <dir>]
+ *
+ * Idempotent: what exists is kept (a second run adds only what is missing), so a running
+ * deployment's passwords never change under it. The folder is mode 700 and ignored by git.
+ * Files a container reads are mode 644 inside it: the containers run as their own users.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { Command } from 'commander';
+import { generateCredentials, kafkaServerProperties, newClusterId } from '../local/stack.ts';
+import { apiKeyFiles, ensureLocalApiKeys } from '../../services/shared/api-keys.ts';
+import { PROJECT_ROOT, type StackCredentials } from '../../services/shared/connection.ts';
+import { loadPseudonymKeys } from '../../services/gateway/pseudonym-keys.ts';
+import { loadPolicy } from '../../services/gateway/policy.ts';
+import { loadParties } from '../../services/shared/parties.ts';
+
+/** The file of each secret compose.yaml declares, relative to the secrets folder. */
+export const COMPOSE_SECRETS = {
+  'kafka-server-properties': 'kafka/server.properties',
+  'kafka-scram-users': 'kafka/scram-users',
+  'kafka-cluster-id': 'kafka/cluster-id',
+  'kafka-credentials': 'kafka-credentials.json',
+  'pseudonym-keys': 'pseudonym-keys.json',
+  'api-keys': 'api-keys.json',
+  'grafana-admin-password': 'grafana-admin-password',
+} as const;
+/** Environment files (compose env_file) with the registry database's password. */
+export const COMPOSE_ENV_FILES = ['registry-db.env', 'registry.env'] as const;
+
+export const KAFKA_HOST = 'kafka';
+export const KAFKA_PORT = 9092;
+export const DEFAULT_SECRETS_DIR = join(PROJECT_ROOT, 'infra/compose/secrets');
+
+const password = () => randomBytes(24).toString('base64url');
+
+function writeOnce(file: string, content: () => string, mode = 0o644): boolean {
+  if (existsSync(file)) return false;
+  writeFileSync(file, content(), { mode });
+  chmodSync(file, mode);
+  return true;
+}
+
+export function generateComposeSecrets(dir: string): string[] {
+  mkdirSync(join(dir, 'kafka'), { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const written: string[] = [];
+  const note = (file: string, wrote: boolean) => wrote && written.push(relative(dir, file));
+  const parties = loadParties();
+
+  const credentialsFile = join(dir, COMPOSE_SECRETS['kafka-credentials']);
+  note(credentialsFile, writeOnce(credentialsFile, () => `${JSON.stringify(generateCredentials(parties), null, 2)}\n`));
+  const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as StackCredentials;
+  const properties = join(dir, COMPOSE_SECRETS['kafka-server-properties']);
+  note(properties, writeOnce(properties, () => kafkaServerProperties({ listenHost: '0.0.0.0', advertisedHost: KAFKA_HOST, kafkaPort: KAFKA_PORT, controllerPort: 9093, logDirs: '/var/lib/kafka/data' }, credentials.admin)));
+  const scram = join(dir, COMPOSE_SECRETS['kafka-scram-users']);
+  note(scram, writeOnce(scram, () => [credentials.admin, ...Object.values(credentials.parties)].map((c) => `SCRAM-SHA-512=[name=${c.username},password=${c.password}]\n`).join('')));
+  const clusterId = join(dir, COMPOSE_SECRETS['kafka-cluster-id']);
+  note(clusterId, writeOnce(clusterId, () => `${newClusterId()}\n`));
+
+  const keys = join(dir, COMPOSE_SECRETS['pseudonym-keys']);
+  const hadKeys = existsSync(keys);
+  loadPseudonymKeys(keys, loadPolicy().agreements.map((a) => a.id), { generateMissing: true });
+  chmodSync(keys, 0o644);
+  note(keys, !hadKeys);
+
+  const apiKeys = apiKeyFiles(dir);
+  const hadApiKeys = existsSync(apiKeys.hashes);
+  ensureLocalApiKeys(dir, parties.map((p) => p.code));
+  chmodSync(apiKeys.hashes, 0o644); // hashes only; the tokens file stays 600 and is never mounted
+  note(apiKeys.hashes, !hadApiKeys);
+
+  const dbPassword = join(dir, 'registry-db.env');
+  if (writeOnce(dbPassword, () => `POSTGRES_PASSWORD=${password()}\n`, 0o600)) written.push('registry-db.env');
+  const db = readFileSync(dbPassword, 'utf8').match(/^POSTGRES_PASSWORD=(.*)$/m)![1];
+  note(join(dir, 'registry.env'), writeOnce(join(dir, 'registry.env'), () => `APICURIO_DATASOURCE_PASSWORD=${db}\n`, 0o600));
+  const grafana = join(dir, COMPOSE_SECRETS['grafana-admin-password']);
+  note(grafana, writeOnce(grafana, () => `${password()}\n`));
+  return written;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { out } = new Command()
+    .name('compose-secrets')
+    .description('generate (once) the secrets of the Docker Compose deployment: Kafka principals, pseudonym keys, API keys, passwords')
+    .option('--out <dir>', 'where to write them (kept out of git)', DEFAULT_SECRETS_DIR)
+    .parse()
+    .opts<{ out: string }>();
+  const dir = resolve(out);
+  const written = generateComposeSecrets(dir);
+  console.log(written.length ? `Wrote ${written.join(', ')} to ${dir}` : `All secrets already exist in ${dir}; nothing changed.`);
+  console.log(`API tokens for national systems, DPOs, officers and operations: ${apiKeyFiles(dir).tokens} (mode 600)`);
+}
