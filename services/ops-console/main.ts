@@ -53,6 +53,6 @@ try {
   process.once('SIGINT', () => shutdown('SIGINT'));
   await opsConsole.start();
 } catch (error) {
-  logger.error('ops opsConsole failed to start', { error: (error as Error).message, code: error instanceof LiaisonError ? error.code : undefined });
+  logger.error('ops console failed to start', { error: (error as Error).message, code: error instanceof LiaisonError ? error.code : undefined });
   process.exit(error instanceof LiaisonError && error.decision === 'stop' ? 2 : 1);
 }
