@@ -347,6 +347,24 @@ export async function withAdmin<T>(connection: Connection, work: (admin: Admin) 
   }
 }
 
+/**
+ * A fresh cluster creates __consumer_offsets and __transaction_state (50 partitions each) on
+ * first use and answers "coordinator loading" meanwhile; the stack is ready once a consumer
+ * group's offsets can be read and a transactional producer can be initialised, so the first
+ * gateway and contact points start against loaded coordinators.
+ */
+async function coordinatorsReady(connection: Connection): Promise<void> {
+  await withAdmin(connection, (admin) => admin.fetchOffsets({ groupId: 'liaison.stack-ready', topics: [] }));
+  const kafka = createKafka({ connection, credentials: connection.credentials.admin, clientId: 'liaison-stack' });
+  const producer = kafka.producer({ transactionalId: 'liaison.stack-ready', idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
+  await producer.connect();
+  try {
+    await (await producer.transaction()).abort(); // kafkajs sends InitProducerId on the first transaction
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 async function registryReady(connection: Connection): Promise<void> {
   const response = await fetch(`${connection.registryUrl}/subjects`);
   if (!response.ok) throw new Error(`registry answered ${response.status}`);
@@ -416,6 +434,7 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
   }
   const provisioned = await prepareCluster(connection, opts.parties);
   opts.progress(`Provisioned ${provisioned.topicsTotal} topics (${provisioned.topicsCreated} new) and ${provisioned.acls} ACLs for ${opts.parties.length} parties.`);
+  await waitFor('the group and transaction coordinators', 'kafka', opts, 120_000, () => coordinatorsReady(connection));
 
   const state: StackState = { brokers: connection.brokers, registryUrl: connection.registryUrl, credentialsFile: paths(opts.home).credentials };
   writeFileSync(paths(opts.home).state, JSON.stringify(state, null, 2));
@@ -444,7 +463,7 @@ export async function stackDown(opts: StackOptions): Promise<string[]> {
 export const PROMETHEUS_CONFIG = fileURLToPath(new URL('../prometheus/prometheus.yml', import.meta.url));
 
 /** Debian's prometheus package (installed by make prerequisites), or LIAISON_PROMETHEUS_BIN. */
-function prometheusBinary(): string | undefined {
+export function prometheusBinary(): string | undefined {
   if (process.env.LIAISON_PROMETHEUS_BIN) return process.env.LIAISON_PROMETHEUS_BIN;
   const found = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' });
   return found.status === 0 ? found.stdout.trim() : undefined;

@@ -4,13 +4,17 @@
  * console polls their metrics and its page, in headless Chromium, shows the flow heatmap,
  * the reasons, the overdue request and the health. The screenshot is kept in test-artifacts/.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { PROMETHEUS_CONFIG, prometheusBinary } from '../../../infra/local/stack.ts';
 import { scenarioNotices } from '../../../services/cli/demo-scenario.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import type { EuLiaison } from '../../../services/shared/contract-types.ts';
@@ -35,6 +39,7 @@ let consoleUrl: string;
 let consoleServer: Server;
 let opsConsole: OpsConsole;
 let browser: Browser;
+let prometheus: ChildProcess | undefined;
 
 const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -61,6 +66,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  prometheus?.kill('SIGTERM');
   await browser?.close();
   opsConsole?.stop();
   consoleServer?.close();
@@ -130,4 +136,67 @@ describe('the operations console', () => {
       await page.close();
     }
   });
+
+  it('is scraped by Prometheus configured as on the embedded stack, whose alerts fire on the scenario', async () => {
+    const bin = prometheusBinary();
+    expect(bin, 'prometheus is installed by make prerequisites').toBeDefined();
+    const port = await freePort();
+    // infra/prometheus/prometheus.yml as `make up` runs it, with each job pointed at this test's services.
+    const urls: Record<string, string> = { 'liaison-gateway': urlOf(gatewayServer), 'liaison-contact-point': contactPoint.url, 'liaison-ops-console': consoleUrl, 'liaison-national-adapter': 'http://127.0.0.1:9', prometheus: `http://127.0.0.1:${port}` };
+    const config = parse(readFileSync(PROMETHEUS_CONFIG, 'utf8')) as { rule_files: string[]; scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    expect(config.scrape_configs.map((c) => c.job_name).sort()).toEqual(Object.keys(urls).sort());
+    for (const job of config.scrape_configs) job.static_configs = [{ targets: [new URL(urls[job.job_name]!).host] }];
+    config.rule_files = config.rule_files.map((f) => join(PROJECT_ROOT, 'infra/prometheus', f));
+    const dir = mkdtempSync(join(tmpdir(), 'liaison-prometheus-'));
+    writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
+    prometheus = spawn(bin!, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    const query = async <T>(path: string): Promise<T> => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+      return ((await response.json()) as { data: T }).data;
+    };
+
+    type Targets = { activeTargets: Array<{ labels: { job: string }; health: string }> };
+    const health = await retryUntil(
+      async () => {
+        const { activeTargets } = await query<Targets>('/api/v1/targets');
+        const byJob = Object.fromEntries(activeTargets.map((t) => [t.labels.job, t.health]));
+        if (Object.values(byJob).includes('unknown') || activeTargets.length < Object.keys(urls).length) throw new Error(`targets not all scraped yet: ${JSON.stringify(byJob)}`);
+        return byJob;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    expect(health).toEqual({ 'liaison-gateway': 'up', 'liaison-contact-point': 'up', 'liaison-ops-console': 'up', 'liaison-national-adapter': 'down', prometheus: 'up' });
+
+    // The flow as Prometheus sees it, summed across series.
+    type Vector = { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+    const flow = await query<Vector>(`/api/v1/query?query=${encodeURIComponent('sum by (origin, destination) (liaison_deliveries_total{status="DELIVERED"})')}`);
+    expect(Number(flow.result.find((r) => r.metric.origin === 'BE' && r.metric.destination === 'NL')!.value[1])).toBeGreaterThan(5);
+
+    // A further unreadable record: the dead-letter counter rises between two scrapes.
+    await submitRaw('NL', 'garbage', Buffer.from('still not avro'));
+    type Alerts = { alerts: Array<{ labels: Record<string, string>; state: string }> };
+    const alerts = await retryUntil(
+      async () => {
+        const { alerts } = await query<Alerts>('/api/v1/alerts');
+        if (!alerts.some((a) => a.labels.alertname === 'LiaisonDeadLetters' && a.state === 'firing')) throw new Error(`no dead-letter alert yet: ${JSON.stringify(alerts.map((a) => a.labels.alertname))}`);
+        return alerts;
+      },
+      { timeoutMs: 40_000, intervalMs: 1_000 },
+    );
+    const state = (name: string, label: string) => alerts.filter((a) => a.labels.alertname === name).map((a) => `${a.labels[label]}:${a.state}`);
+    expect(state('LiaisonDeadLetters', 'reason')).toContain('DECODE_FAILED:firing');
+    // Waiting out their `for:` before firing: the overdue request at NL, the adapter that is not running.
+    expect(state('LiaisonRequestOverdue', 'country')).toContain('NL:pending');
+    expect(state('LiaisonServiceDown', 'job')).toContain('liaison-national-adapter:pending');
+    expect(state('LiaisonAuditChainBroken', 'job')).toEqual([]);
+  }, 120_000);
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
