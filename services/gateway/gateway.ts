@@ -82,6 +82,10 @@ export class Gateway {
       retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
     });
     await this.producer.connect();
+    // InitProducerId before consuming: it fences an earlier incarnation of this instance and
+    // aborts its open transaction, and the first batch does not wait for the coordinator
+    // (kafkajs would send it on the first transaction, while no heartbeat goes out).
+    await (await this.producer.transaction()).abort();
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       readUncommitted: false,
