@@ -1,4 +1,5 @@
 /** The one way Liaison builds a Kafka client. */
+import { createRequire } from 'node:module';
 import kafkajs, { Kafka, logLevel, type LogEntry, type ProducerConfig, type SASLOptions } from 'kafkajs';
 import type { Connection, Credentials } from './connection.ts';
 import { ConfigError } from './errors.ts';
@@ -19,6 +20,19 @@ export interface KafkaClientOptions {
   logger?: Logger;
 }
 
+// kafkajs logs every error response of a broker at ERROR, also the retriable ones it simply
+// retries (coordinator loading, a concurrent transaction): a healthy exchange would show dozens.
+// Its table of broker errors says which are retriable (no export of its own, hence the path).
+const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as { errorCodes: Array<{ message: string; retriable: boolean }> };
+const RETRIED = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+
+/** Whether a kafkajs log entry is an error operators should count: not a response kafkajs retries. */
+export function isInfraError(entry: Pick<LogEntry, 'level' | 'log'>): boolean {
+  if (entry.level !== logLevel.ERROR) return false;
+  const error = (entry.log as { error?: unknown }).error;
+  return !(typeof error === 'string' && RETRIED.has(error));
+}
+
 export function createKafka({ connection, credentials, clientId, logger }: KafkaClientOptions): Kafka {
   if (!credentials.password) throw new ConfigError(`no password for the Kafka principal ${credentials.username}: give this service that principal's credentials`);
   const sasl = { mechanism: connection.mechanism, username: credentials.username, password: credentials.password } as SASLOptions;
@@ -31,7 +45,7 @@ export function createKafka({ connection, credentials, clientId, logger }: Kafka
     retry: { retries: 8, initialRetryTime: 200 },
     logLevel: logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
-      if (entry.level === logLevel.ERROR) infraError('kafka');
+      if (isInfraError(entry)) infraError('kafka');
       if (!logger) return;
       // kafkajs messages carry broker and topic names, never record contents.
       const { message, ...extra } = entry.log;
