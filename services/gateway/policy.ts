@@ -11,6 +11,7 @@ import { loadYamlFile } from '../shared/config-file.ts';
 import { dataProtectionTags, loadContract, type DataProtectionTag } from '../shared/contract.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { DEFAULT_LIMITS_FILE, loadLimits, RecordBounds } from '../shared/notice-bounds.ts';
 import { DEFAULT_PARTIES_FILE, loadParties, type Party } from '../shared/parties.ts';
 
 export type Classification = EuLiaison.Classification;
@@ -37,7 +38,9 @@ export interface Policy {
   parties: Map<string, Party>;
   /** Tags of the notice schema's leaves: `subjects[].familyName` → identifier. */
   tags: Map<string, DataProtectionTag>;
-  /** sha256 over the agreements and parties files, first 16 hex digits. */
+  /** Bounds on every string, array and number of a notice (config/limits.yaml). */
+  bounds: RecordBounds;
+  /** sha256 over the agreements, parties and limits files, first 16 hex digits. */
   version: string;
 }
 
@@ -98,7 +101,7 @@ function enumSymbols(type: avro.Type, path: string[]): string[] {
 /** Ordered from least to most restricted; a ceiling admits its own level and those before it. */
 export const CLASSIFICATIONS: readonly Classification[] = ['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET'];
 
-export function loadPolicy(agreementsFile = DEFAULT_AGREEMENTS_FILE, partiesFile = DEFAULT_PARTIES_FILE): Policy {
+export function loadPolicy(agreementsFile = DEFAULT_AGREEMENTS_FILE, partiesFile = DEFAULT_PARTIES_FILE, limitsFile = DEFAULT_LIMITS_FILE): Policy {
   const parties = new Map(loadParties(partiesFile).map((p) => [p.code, p]));
   const { agreements } = loadYamlFile(agreementsFile, schema);
   const notice = loadContract().types.notice;
@@ -143,6 +146,7 @@ export function loadPolicy(agreementsFile = DEFAULT_AGREEMENTS_FILE, partiesFile
     }
   });
 
-  const version = createHash('sha256').update(readFileSync(agreementsFile)).update(readFileSync(partiesFile)).digest('hex').slice(0, 16);
-  return { agreements: agreements as Agreement[], parties, tags: dataProtectionTags(loadContract().schemas.notice), version };
+  const bounds = new RecordBounds(loadContract().schemas.notice, loadLimits(limitsFile));
+  const version = createHash('sha256').update(readFileSync(agreementsFile)).update(readFileSync(partiesFile)).update(readFileSync(limitsFile)).digest('hex').slice(0, 16);
+  return { agreements: agreements as Agreement[], parties, tags: dataProtectionTags(loadContract().schemas.notice), bounds, version };
 }

@@ -17,7 +17,9 @@ import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
 import { MAX_RECORD_BYTES } from '../gateway/notice-processor.ts';
 import type { Policy } from '../gateway/policy.ts';
-import { validateNotice } from '../gateway/validation.ts';
+import { partyListProblems, validateNotice } from '../gateway/validation.ts';
+import { ProblemList } from '../shared/notice-bounds.ts';
+import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { NoticeStatusStore, type HeldView, type StatusView } from './notice-status.ts';
 import type { Validators } from './openapi.ts';
 
@@ -79,7 +81,8 @@ export class NationalAdapter {
         try {
           if (topic.startsWith('liaison.outbox.')) {
             const record = await this.registry.decodeAny(message.value, ['notice', 'receipt', 'forwardingPermission']);
-            if (record.name === 'notice') this.store.submitted(record.value as Notice);
+            if (record.name === 'notice') this.store.submitted(record.value as Notice, topic.slice('liaison.outbox.'.length));
+            else if (record.name === 'forwardingPermission') this.store.permitted(record.value as EuLiaison.ForwardingPermission, topic.slice('liaison.outbox.'.length));
           } else {
             const record = await this.registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
             if (record.name === 'deliveryReport') this.store.reported(record.value as EuLiaison.DeliveryReport);
@@ -113,6 +116,8 @@ export class NationalAdapter {
     const problems = this.options.validators.CorrectionRequest(body);
     if (problems.length) throw new ApiError(400, 'invalid-correction', problems);
     const request = body as { action: EuLiaison.CorrectionAction; reason: string; notice?: Partial<Notice> };
+    const blank = requiredText('reason', request.reason);
+    if (blank) throw new ApiError(400, 'invalid-correction', [blank]);
     const original = this.ownRouting(caller, noticeId);
     const correction = { of: noticeId, action: request.action, reason: request.reason };
     if (request.action === 'CORRECT') {
@@ -140,9 +145,16 @@ export class NationalAdapter {
     if (problems.length) throw new ApiError(400, 'invalid-permission', problems);
     const request = body as { grantedTo: string; forwardTo: string[]; conditions?: string };
     this.ownRouting(caller, noticeId);
-    const parties = this.options.policy.parties;
-    const unknown = [request.grantedTo, ...request.forwardTo].filter((p) => !parties.has(p));
-    if (unknown.length) throw new ApiError(400, 'invalid-permission', unknown.map((p) => `"${p}": not a known party`));
+    const { policy } = this.options;
+    const listed = new ProblemList(policy.bounds.limits.problems);
+    if (!policy.parties.has(request.grantedTo)) listed.add(`grantedTo: "${clip(request.grantedTo, 12)}" is not a known party`);
+    else if (request.grantedTo === caller.country) listed.add(`grantedTo: "${request.grantedTo}" is the provider itself`);
+    partyListProblems('forwardTo', request.forwardTo, policy, request.grantedTo, listed);
+    request.forwardTo.forEach((p, i) => {
+      if (p === caller.country) listed.add(`forwardTo[${i}]: "${p}" is the provider itself, which holds the notice already`);
+    });
+    if (request.conditions !== undefined && visibleLength(request.conditions) === 0) listed.add('conditions: blank; leave it out or state the conditions');
+    if (listed.size > 0) throw new ApiError(400, 'invalid-permission', listed.toArray());
     if (!this.store.reached(noticeId, request.grantedTo)) throw new ApiError(400, 'invalid-permission', [`grantedTo: ${request.grantedTo} did not receive notice ${noticeId}`]);
     const permission: EuLiaison.ForwardingPermission = {
       permissionId: randomUUID(),
@@ -172,6 +184,8 @@ export class NationalAdapter {
   async decideHeld(caller: Caller, noticeId: string, destination: string, decision: 'release' | 'reject', body: unknown): Promise<void> {
     const problems = this.options.validators.HeldDecisionRequest(body);
     if (problems.length) throw new ApiError(400, 'invalid-decision', problems);
+    const blank = requiredText('justification', (body as { justification: string }).justification, 10);
+    if (blank) throw new ApiError(400, 'invalid-decision', [blank]);
     if (this.store.originOf(noticeId) !== caller.country || !this.store.isHeld(noticeId, destination)) {
       throw new ApiError(404, 'not-found', [`no copy of ${noticeId} for ${destination} waits for a decision of ${caller.country}`]);
     }
@@ -201,14 +215,13 @@ export class NationalAdapter {
       throw new ApiError(403, 'origin-mismatch', [`sender.country: "${claimed}" is not ${caller.country}, the country this token acts for`]);
     }
     let noticeId = body.noticeId;
-    if (idempotencyKey !== undefined) {
-      const slot = `${caller.country}\n${idempotencyKey}`;
-      const hash = bodyHash(body);
+    const slot = idempotencyKey === undefined ? undefined : `${caller.country}\n${idempotencyKey}`;
+    const hash = bodyHash(body);
+    if (slot !== undefined) {
       const earlier = this.idempotency.get(slot);
       if (earlier && earlier.hash !== hash) throw new ApiError(409, 'idempotency-key-reused', [`Idempotency-Key: "${idempotencyKey}" was used with another body`]);
       if (earlier) return { noticeId: earlier.noticeId, replayed: true };
-      noticeId ??= noticeIdFor(caller.country, idempotencyKey);
-      this.idempotency.set(slot, { hash, noticeId });
+      noticeId ??= noticeIdFor(caller.country, idempotencyKey!);
     }
     noticeId ??= randomUUID();
     const knownOrigin = this.store.originOf(noticeId);
@@ -222,7 +235,12 @@ export class NationalAdapter {
     );
     const rejection = validateNotice(notice, caller.country, this.options.policy, now);
     if (rejection) throw new ApiError(400, 'invalid-notice', rejection.problems);
+    // Ownership before anything is recorded: a notice may point only at what its country sent or received.
+    const foreign = this.store.foreignReferences(notice, caller.country);
+    if (foreign.length > 0) throw new ApiError(404, 'not-found', foreign);
     await this.produce(caller.country, topics.outbox(caller.country), notice.caseRef, 'notice', notice);
+    // Remembered only once written: a refused or failed attempt may be retried with the same key.
+    if (slot !== undefined) this.idempotency.set(slot, { hash, noticeId });
     this.store.submitted(notice);
     this.options.logger.info('notice submitted', { noticeId, caseRef: notice.caseRef, origin: caller.country, caller: caller.id });
     return { noticeId, replayed: false };

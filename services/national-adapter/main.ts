@@ -35,7 +35,7 @@ try {
   }
   const keys = ApiKeys.load(keysFile);
   const maxBodyBytes = Number(options.maxBodyBytes);
-  const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes);
+  const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
   const adapter = new NationalAdapter({ connection, policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
   mountAdapterApi(http.app, { adapter, keys, document, maxBodyBytes, logger });

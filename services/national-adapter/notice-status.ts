@@ -79,8 +79,16 @@ export function routingOf(notice: Notice): Notice {
   };
 }
 
+/** A provider's recorded permission to forward (rule 6), as the outbox holds it: what a provenance may cite. */
+interface PermissionRecord {
+  provider: string;
+  grantedTo: string;
+  noticeId: string;
+}
+
 export class NoticeStatusStore {
   private readonly entries = new Map<string, Entry>();
+  private readonly permissions = new Map<string, PermissionRecord>();
 
   private entry(noticeId: string): Entry {
     let e = this.entries.get(noticeId);
@@ -91,7 +99,9 @@ export class NoticeStatusStore {
     return e;
   }
 
-  submitted(notice: Notice): void {
+  /** `origin`: the outbox it was read from; a notice claiming another sender is not recorded (the gateway dead-letters it). */
+  submitted(notice: Notice, origin = notice.sender.country): void {
+    if (notice.sender.country !== origin) return;
     const e = this.entry(notice.noticeId);
     e.routing ??= routingOf(notice);
     if (notice.correction) this.entry(notice.correction.of).corrections.add(notice.noticeId);
@@ -106,6 +116,49 @@ export class NoticeStatusStore {
     }
     e.report = { ...report, correctionOf: report.correctionOf ?? e.report?.correctionOf ?? null, destinations: [...destinations.values()] };
     if (report.correctionOf) this.entry(report.correctionOf).corrections.add(report.noticeId);
+  }
+
+  /** `provider`: the outbox the permission came from (the topic proves it, not the field). */
+  permitted(permission: EuLiaison.ForwardingPermission, provider: string): void {
+    if (permission.provider !== provider) return;
+    this.permissions.set(permission.permissionId, { provider, grantedTo: permission.grantedTo, noticeId: permission.noticeId });
+  }
+
+  /**
+   * What a notice of `country` points at that is not its country's to point at, each problem
+   * naming the field: a correction only of its own notice, a reply only to a notice it sent or
+   * received, a provenance only along notices each holder received, citing permissions that
+   * were given. Empty when every reference is its own.
+   */
+  foreignReferences(notice: Notice, country: string): string[] {
+    const problems: string[] = [];
+    if (notice.correction !== null && this.originOf(notice.correction.of) !== country) {
+      problems.push(`correction.of: no notice ${notice.correction.of} of ${country}`);
+    }
+    const reply = notice.inReplyTo;
+    if (reply !== null && this.originOf(reply) !== country && !this.reached(reply, country)) {
+      problems.push(`inReplyTo: ${country} sent or received no notice ${reply}`);
+    }
+    // receivedFrom is a chain: the last entry came to the sender, each earlier one to the next entry's country.
+    const chain = notice.receivedFrom;
+    chain.forEach((p, i) => {
+      const holder = i === chain.length - 1 ? country : chain[i + 1]!.country;
+      if (p.noticeId === null) {
+        problems.push(`receivedFrom[${i}].noticeId: required, the notice ${holder} received from ${p.country}`);
+        return;
+      }
+      if (this.originOf(p.noticeId) !== p.country || !this.reached(p.noticeId, holder)) {
+        problems.push(`receivedFrom[${i}]: ${holder} received no notice ${p.noticeId} from ${p.country}`);
+        return;
+      }
+      const authorisation = p.onwardTransferAuthorisation;
+      if (authorisation === null) return;
+      const permission = this.permissions.get(authorisation);
+      if (!permission || permission.provider !== p.country || permission.grantedTo !== holder || permission.noticeId !== p.noticeId) {
+        problems.push(`receivedFrom[${i}].onwardTransferAuthorisation: ${p.country} recorded no permission ${authorisation} for ${holder} on notice ${p.noticeId}`);
+      }
+    });
+    return problems;
   }
 
   received(receipt: EuLiaison.Receipt): void {
@@ -144,7 +197,8 @@ export class NoticeStatusStore {
         expiresAt: d.expiresAt === null ? null : iso(d.expiresAt),
         receipts: e.receipts.get(d.destination) ?? [],
       })),
-      corrections: [...e.corrections].map((id) => this.correctionView(id)),
+      // Only the origin's own corrections: a notice of another country naming this one is not one of them.
+      corrections: [...e.corrections].filter((id) => this.originOf(id) === origin).map((id) => this.correctionView(id)),
     };
   }
 

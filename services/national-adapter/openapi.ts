@@ -5,6 +5,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Contract } from '../shared/contract.ts';
+import { loadLimits, ProblemList, RecordBounds } from '../shared/notice-bounds.ts';
 import { avroToJsonSchema, type JsonSchema } from './notice-json-schema.ts';
 
 const NOTICE_ID = 'https://liaison.example/schemas/notice-submission.json';
@@ -30,8 +31,10 @@ const errors = (...codes: number[]) =>
   );
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
-export function buildOpenApi(contract: Contract, maxBodyBytes: number) {
-  const notice = avroToJsonSchema(contract.schemas.notice, NOTICE_ID, ['Notice.noticeId', 'Notice.createdAt', 'Sender.country']);
+/** `bounds`: the limits of every string and array of a notice (the policy's, config/limits.yaml). */
+export function buildOpenApi(contract: Contract, maxBodyBytes: number, bounds = new RecordBounds(contract.schemas.notice, loadLimits())) {
+  const notice = avroToJsonSchema(contract.schemas.notice, NOTICE_ID, ['Notice.noticeId', 'Notice.createdAt', 'Sender.country'], bounds);
+  const partyCode = { type: 'string', minLength: 2, maxLength: 12 };
   const schemas: Record<string, JsonSchema> = {
     NoticeSubmission: notice,
     CorrectionRequest: {
@@ -55,8 +58,8 @@ export function buildOpenApi(contract: Contract, maxBodyBytes: number) {
       additionalProperties: false,
       required: ['grantedTo', 'forwardTo'],
       properties: {
-        grantedTo: { type: 'string', description: 'the recipient that may forward' },
-        forwardTo: { type: 'array', minItems: 1, items: { type: 'string' } },
+        grantedTo: { ...partyCode, description: 'the recipient that may forward' },
+        forwardTo: { type: 'array', minItems: 1, maxItems: 40, items: partyCode, description: 'known parties, each once, neither the provider nor grantedTo' },
         conditions: { type: 'string', maxLength: 2000 },
       },
     },
@@ -130,18 +133,18 @@ export function buildOpenApi(contract: Contract, maxBodyBytes: number) {
     },
     'x-max-body-bytes': maxBodyBytes,
   };
-  return { document, validators: compileValidators(schemas) };
+  return { document, validators: compileValidators(schemas, bounds) };
 }
 
 export type RequestSchema = 'NoticeSubmission' | 'CorrectionRequest' | 'HeldDecisionRequest' | 'PermissionRequest';
 export type Validators = Record<RequestSchema, (body: unknown) => string[]>;
 
-function compileValidators(schemas: Record<string, JsonSchema>): Validators {
+function compileValidators(schemas: Record<string, JsonSchema>, bounds: RecordBounds): Validators {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   addFormats.default(ajv);
   ajv.addKeyword('x-data-protection');
   ajv.addSchema(schemas.NoticeSubmission!);
-  const check = (fn: ValidateFunction) => (body: unknown) => (fn(body) ? [] : describe(fn.errors));
+  const check = (fn: ValidateFunction) => (body: unknown) => (fn(body) ? [] : describe(fn.errors, bounds.limits.problems));
   return {
     NoticeSubmission: check(ajv.getSchema(NOTICE_ID)!),
     CorrectionRequest: check(ajv.compile(schemas.CorrectionRequest!)),
@@ -151,7 +154,7 @@ function compileValidators(schemas: Record<string, JsonSchema>): Validators {
 }
 
 /** `subjects[0].role: must be one of SUSPECT, CONVICTED, …`; unions report once, not per branch. */
-function describe(errors: ErrorObject[] | null | undefined): string[] {
+function describe(errors: ErrorObject[] | null | undefined, max: number): string[] {
   const out = new Set<string>();
   for (const e of errors ?? []) {
     const path = e.instancePath.split('/').slice(1).map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(body)';
@@ -161,5 +164,7 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
     else if (e.keyword === 'enum') out.add(`${path}: must be one of ${(e.params.allowedValues as string[]).join(', ')}`);
     else out.add(`${path}: ${e.message ?? e.keyword}`);
   }
-  return [...out];
+  const problems = new ProblemList(max);
+  for (const problem of out) problems.add(problem);
+  return problems.toArray();
 }

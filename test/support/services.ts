@@ -43,7 +43,7 @@ async function serve(app: Parameters<typeof listen>[0]): Promise<{ server: Serve
 export async function startAdapter(options: { maxBodyBytes?: number } = {}): Promise<RunningService & { adapter: NationalAdapter }> {
   const logger = createLogger('national-adapter', 'warn');
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
-  const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes);
+  const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
   const adapter = new NationalAdapter({ connection: connection(), policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
   mountAdapterApi(http.app, { adapter, keys: apiKeys, document, maxBodyBytes, logger });

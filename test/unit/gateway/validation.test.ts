@@ -28,7 +28,7 @@ describe('validateNotice', () => {
     [{ specialCategories: { strictlyNecessary: true, justification: null } }, 'specialCategories.justification: required'],
     [{ vehicles: [{ ...notice().vehicles[0]!, linkedSubjectId: 'S9' }] }, 'vehicles[0].linkedSubjectId: no subject "S9"'],
     [{ attachments: [{ name: 'photo.jpg', mediaType: 'image/jpeg', sha256: 'abc', uri: null }] }, 'attachments[0].sha256: not a hex SHA-256'],
-    [{ summary: 'x'.repeat(20_001) }, 'summary: longer than 20000 characters'],
+    [{ summary: 'x'.repeat(20_001) }, 'summary: 20001 characters, at most 20000'],
   ])('names the field: %j', (overrides, problem) => {
     const result = validateNotice(notice(overrides as never), 'BE', policy, now);
     expect(result?.code).toBe('INVALID_NOTICE');
