@@ -15,6 +15,9 @@ import { ApiError } from '../shared/http.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry, DecodeError } from '../shared/registry.ts';
+import { ProblemList } from '../shared/notice-bounds.ts';
+import { loadParties, partyListProblems, type Party } from '../shared/parties.ts';
+import { requiredText } from '../shared/text-checks.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { groupPrefixOf, topics } from '../shared/topology.ts';
 import { InboxStore, type InboxFilter, type InboxItem, type YearStatistics } from './inbox-store.ts';
@@ -37,6 +40,8 @@ export interface ContactPointOptions {
   /** Forward each received copy to the national case-management system; RECEIVED only once it took it. */
   webhook?: WebhookOptions;
   purgeIntervalMs?: number;
+  /** Who a forward may name; config/parties.yaml by default. */
+  parties?: Party[];
 }
 
 export interface ReplyRequest {
@@ -148,9 +153,11 @@ export class ContactPoint {
   private readonly desks = new Map<string, Desk>();
   private readonly now: () => number;
   private purgeTimer?: NodeJS.Timeout;
+  private readonly parties: ReadonlySet<string>;
 
   constructor(readonly options: ContactPointOptions) {
     this.registry = new ContractRegistry(options.connection.registryUrl, this.contract);
+    this.parties = new Set((options.parties ?? loadParties()).map((p) => p.code));
     for (const country of options.countries) this.desks.set(country, new Desk(country, this));
     this.now = options.now ?? Date.now;
   }
@@ -195,6 +202,8 @@ export class ContactPoint {
 
   /** A RESPONSE in the same case, carrying the request's handling code and conditions (rule 10). */
   async reply(caller: Caller, noticeId: string, request: ReplyRequest): Promise<string> {
+    const blank = requiredText('summary', request.summary);
+    if (blank) throw new ApiError(400, 'invalid-request', [blank]);
     const desk = this.desk(caller);
     const item = this.item(desk, noticeId);
     const response = this.response(desk, item, request.summary, request.evaluation ?? item.copy.notice.evaluation, null);
@@ -206,6 +215,8 @@ export class ContactPoint {
 
   /** Rule 15: a refusal is a structured answer with a ground from the closed list. */
   async refuse(caller: Caller, noticeId: string, request: RefusalRequest): Promise<string> {
+    const blank = requiredText('explanation', request.explanation);
+    if (blank) throw new ApiError(400, 'invalid-request', [blank]);
     const desk = this.desk(caller);
     const item = this.item(desk, noticeId);
     if (item.copy.notice.kind !== 'REQUEST') throw new ApiError(400, 'not-a-request', [`${noticeId}: only a REQUEST can be refused; this is ${item.copy.notice.kind}`]);
@@ -227,6 +238,17 @@ export class ContactPoint {
     const desk = this.desk(caller);
     const item = this.item(desk, noticeId);
     const original = item.copy.notice;
+    // Known parties, each once, never the officer's own country nor the provider (which holds it): bounded by the parties.
+    const problems = new ProblemList(50);
+    partyListProblems('to', request.to, this.parties, desk.country, problems);
+    request.to.forEach((to, i) => {
+      if (to === item.copy.origin) problems.add(`to[${i}]: "${to}" is the provider of the notice, which holds it already`);
+    });
+    if (request.caseRef !== undefined && request.caseRef !== null) {
+      const blank = requiredText('caseRef', request.caseRef);
+      if (blank) problems.add(blank);
+    }
+    if (problems.size > 0) throw new ApiError(400, 'invalid-request', problems.toArray());
     const permissionFor = (to: string) => item.permissions.find((p) => p.forwardTo.includes(to));
     if (original.handling.code === 'H2') {
       const missing = request.to.filter((to) => !permissionFor(to));

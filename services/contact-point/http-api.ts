@@ -7,6 +7,7 @@ import { describeSchemaErrors } from '../shared/config-file.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { loadContract } from '../shared/contract.ts';
 import { apiErrorHandler, ApiError } from '../shared/http.ts';
+import { visibleLength } from '../shared/text-checks.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ContactPoint, ForwardRequest, RefusalRequest, ReplyRequest } from './contact-point.ts';
 import type { InboxFilter, InboxItem, InboxStore } from './inbox-store.ts';
@@ -55,7 +56,10 @@ const forwardSchema: JSONSchemaType<ForwardRequest> = {
   type: 'object',
   additionalProperties: false,
   required: ['to'],
-  properties: { to: { type: 'array', minItems: 1, items: { type: 'string' } }, caseRef: { type: 'string', nullable: true, minLength: 1 } },
+  properties: {
+    to: { type: 'array', minItems: 1, maxItems: 40, items: { type: 'string', minLength: 2, maxLength: 12 } },
+    caseRef: { type: 'string', nullable: true, minLength: 1, maxLength: 100 },
+  },
 };
 const validators = { reply: ajv.compile(replySchema), refusal: ajv.compile(refusalSchema), forward: ajv.compile(forwardSchema) };
 
@@ -132,7 +136,7 @@ export function mountContactPointApi(app: Express, { contactPoint, keys, logger 
 
   api.get('/inbox/:id', officer, async (req, res) => {
     const justification = (req.get('x-justification') ?? String(req.query.justification ?? '')).trim();
-    if (justification.length < 5) throw new ApiError(400, 'justification-required', ['X-Justification: why you consult this notice (at least 5 characters); it is logged (LED art. 25)']);
+    if (visibleLength(justification) < 5 || justification.length > 2000) throw new ApiError(400, 'justification-required', ['X-Justification: why you consult this notice (5 to 2000 characters, at least 5 visible); it is logged (LED art. 25)']);
     const caller = callerOf(res);
     const item = await contactPoint.read(caller, String(req.params.id), justification);
     const { store, now } = contactPoint.list(caller, {});

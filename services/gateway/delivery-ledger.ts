@@ -7,6 +7,7 @@
 import type { Kafka } from 'kafkajs';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { NoticeHistory, PermissionRecord } from '../shared/notice-references.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
@@ -14,6 +15,8 @@ import { topics } from '../shared/topology.ts';
 type DeliveryReport = EuLiaison.DeliveryReport;
 
 const REACHED: ReadonlySet<EuLiaison.DeliveryStatus> = new Set(['DELIVERED', 'DELIVERED_FILTERED', 'HELD_FOR_REVIEW']);
+/** A copy is in the destination's inbox (a held copy is not, until released). */
+const RECEIVED: ReadonlySet<EuLiaison.DeliveryStatus> = new Set(['DELIVERED', 'DELIVERED_FILTERED']);
 
 const heldKey = (noticeId: string, destination: string): string => `${noticeId}:${destination}`;
 
@@ -26,20 +29,32 @@ function merge(earlier: DeliveryReport | undefined, report: DeliveryReport): Del
 }
 
 /** What the processor reads and writes; a batch works on a LedgerBatch over the ledger. */
-export interface LedgerView {
+export interface LedgerView extends NoticeHistory {
   get(noticeId: string): DeliveryReport | undefined;
   reachedDestinations(noticeId: string): string[];
   heldCopy(noticeId: string, destination: string): EuLiaison.NoticeCopy | undefined;
   record(report: DeliveryReport): void;
   hold(copy: EuLiaison.NoticeCopy): void;
+  /** A forwarding permission the gateway delivered (rule 6), which a forward may cite (rule 11). */
+  permit(permissionId: string, permission: PermissionRecord): void;
 }
 
 abstract class LedgerReads implements LedgerView {
   abstract get(noticeId: string): DeliveryReport | undefined;
   abstract record(report: DeliveryReport): void;
   abstract hold(copy: EuLiaison.NoticeCopy): void;
+  abstract permit(permissionId: string, permission: PermissionRecord): void;
+  abstract permission(permissionId: string): PermissionRecord | undefined;
   /** The held copy by noticeId:destination, decided or not. */
   abstract heldByKey(key: string): EuLiaison.NoticeCopy | undefined;
+
+  originOf(noticeId: string): string | undefined {
+    return this.get(noticeId)?.origin;
+  }
+
+  received(noticeId: string, country: string): boolean {
+    return this.get(noticeId)?.destinations.some((d) => d.destination === country && RECEIVED.has(d.status)) ?? false;
+  }
 
   /** Destinations that received (or wait to receive) any copy of the notice. */
   reachedDestinations(noticeId: string): string[] {
@@ -59,6 +74,15 @@ export class DeliveryLedger extends LedgerReads {
   private readonly waiting = new Map<string, { origin: string; destination: string; since: number }>();
   /** Copies held for the origin's DPO, by noticeId:destination. */
   private readonly heldCopies = new Map<string, EuLiaison.NoticeCopy>();
+  private readonly permissions = new Map<string, PermissionRecord>();
+
+  permit(permissionId: string, permission: PermissionRecord): void {
+    this.permissions.set(permissionId, permission);
+  }
+
+  permission(permissionId: string): PermissionRecord | undefined {
+    return this.permissions.get(permissionId);
+  }
 
   record(report: DeliveryReport): void {
     this.reports.set(report.noticeId, merge(this.reports.get(report.noticeId), report));
@@ -98,10 +122,20 @@ export class DeliveryLedger extends LedgerReads {
 export class LedgerBatch extends LedgerReads {
   private readonly reports = new Map<string, DeliveryReport>();
   private readonly heldCopies = new Map<string, EuLiaison.NoticeCopy>();
+  private readonly permissions = new Map<string, PermissionRecord>();
   private readonly pending: Array<() => void> = [];
 
   constructor(private readonly ledger: DeliveryLedger) {
     super();
+  }
+
+  permit(permissionId: string, permission: PermissionRecord): void {
+    this.permissions.set(permissionId, permission);
+    this.pending.push(() => this.ledger.permit(permissionId, permission));
+  }
+
+  permission(permissionId: string): PermissionRecord | undefined {
+    return this.permissions.get(permissionId) ?? this.ledger.permission(permissionId);
   }
 
   record(report: DeliveryReport): void {

@@ -3,9 +3,10 @@
  * produces copies, held copies, reports, audit events and dead letters together with the
  * consumed offsets in one transaction (exactly-once consume-transform-produce).
  */
-import kafkajs, { type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
+import { LiaisonError } from '../shared/errors.ts';
 import { createKafka } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry, DecodeError } from '../shared/registry.ts';
@@ -14,12 +15,21 @@ import { topics } from '../shared/topology.ts';
 import { AuditChain, ChainVerifier, type AuditEvent, type ChainHead } from './audit-chain.ts';
 import { DeliveryLedger, followReports } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { NoticeProcessor, type Outgoing, type Processed } from './notice-processor.ts';
+import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
+import { NoticeProcessor, type DeadLetterCode, type Outgoing, type Processed } from './notice-processor.ts';
+import { PartitionProgress } from './partition-progress.ts';
 import { blockingRule } from './policy-engine.ts';
 import type { PseudonymKey } from './policy-engine.ts';
 import type { Policy } from './policy.ts';
 
 export const GATEWAY_GROUP = 'liaison.gateway';
+
+/** A record the gateway started on too often without finishing: it is dead-lettered unprocessed. */
+class PoisonRecordError extends LiaisonError {
+  constructor(message: string) {
+    super('LIAISON_POISON_RECORD', message, 'dead-letter');
+  }
+}
 const { Partitioners } = kafkajs;
 
 export interface GatewayOptions {
@@ -34,6 +44,14 @@ export interface GatewayOptions {
   sessionTimeoutMs?: number;
   /** The consumer group shared by all instances; tests use a group of their own. */
   groupId?: string;
+  /** Attempts at the same first record of a partition (counting crashes) before it is dead-lettered. */
+  maxAttempts?: number;
+  /** A partition with records waiting that does not move for this long is stalled (/readyz 503). */
+  stallAfterMs?: number;
+  /** How often the committed offsets and log ends are read for the lag and stall checks. */
+  progressIntervalMs?: number;
+  /** The consumer stopped for good (kafkajs gave up): the process should exit so a supervisor restarts it. */
+  onFatal?: (error: Error) => void;
 }
 
 export class Gateway {
@@ -47,9 +65,13 @@ export class Gateway {
   private ledgerReader?: TopicReader;
   private auditReader?: TopicReader;
   private readonly verifier = new ChainVerifier();
-  /** Records not yet consumed, by outbox topic:partition, as of the last batch. */
-  private readonly lagByPartition = new Map<string, number>();
+  private readonly attempts: AttemptLog;
+  private progress?: PartitionProgress;
+  private progressAdmin?: Admin;
+  private progressTimer?: NodeJS.Timeout;
   private ready = false;
+  /** Set when the consumer crashed and will not restart. */
+  private fatal?: Error;
   private readonly groupId: string;
 
   constructor(private readonly options: GatewayOptions) {
@@ -59,10 +81,19 @@ export class Gateway {
     this.chain = new AuditChain(`gateway-${instanceId}`);
     this.now = options.now ?? Date.now;
     this.groupId = options.groupId ?? GATEWAY_GROUP;
+    this.attempts = new AttemptLog(this.kafka, this.registry, this.groupId, instanceId, this.now);
   }
 
+  /** Consuming, the consumer alive, and no assigned partition stalled. */
   isReady(): boolean {
-    return this.ready;
+    return this.ready && !this.fatal && (this.progress?.stalled().length ?? 0) === 0;
+  }
+
+  /** Why the gateway is not ready, for /readyz and the logs. */
+  notReadyBecause(): string[] {
+    if (!this.ready) return ['starting: reading the delivery ledger and the audit trail'];
+    if (this.fatal) return [`the consumer stopped: ${this.fatal.message}`];
+    return (this.progress?.stalled() ?? []).map((p) => `${p.topic}[${p.partition}]: ${p.lag} records waiting, no progress for ${Math.round(p.stalledForMs / 1000)} s`);
   }
 
   async start(): Promise<void> {
@@ -72,6 +103,7 @@ export class Gateway {
     this.ledgerReader = await followReports(this.kafka, this.registry, this.ledger, parties, logger);
     this.chain.restore(await this.followAudit());
     logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
+    await this.attempts.start();
 
     this.producer = this.kafka.producer({
       transactionalId: `liaison.gateway.${instanceId}`,
@@ -92,24 +124,55 @@ export class Gateway {
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
     });
+    this.progressAdmin = this.kafka.admin();
+    await this.progressAdmin.connect();
+    const progress = new PartitionProgress(this.progressAdmin, this.groupId, this.options.stallAfterMs ?? 60_000, this.now);
+    this.progress = progress;
+    const consumer = this.consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) {
+        logger.warn('consumer crashed, restarting', { error: payload.error.message });
+        return;
+      }
+      this.fatal = payload.error;
+      logger.error('consumer stopped for good; the gateway is not ready', { error: payload.error.message });
+      this.options.onFatal?.(payload.error);
+    });
+    // Batches of control records only (transaction markers) never reach processBatch.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize === 0) progress.advanced(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...parties.map((p) => topics.outbox(p)), topics.heldDecisions], fromBeginning: true });
     const processor = new NoticeProcessor(policy, this.options.keys, this.registry, `gateway-${instanceId}`);
-    const joined = new Promise<void>((resolve) => this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => resolve()));
+    const joined = new Promise<void>((resolve) =>
+      this.consumer!.on(this.consumer!.events.GROUP_JOIN, ({ payload }) => {
+        // Partitions given away may come back after a crash elsewhere: their next first batch is counted again.
+        for (const [topic, partitions] of Object.entries(payload.memberAssignment)) for (const p of partitions) this.attempts.forget(topic, p);
+        progress.assign(payload.memberAssignment);
+        resolve();
+      }),
+    );
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.processBatch(processor, payload),
     });
     await joined;
+    const poll = () => void progress.poll().catch((error: Error) => logger.warn('lag check failed', { error: error.message }));
+    poll();
+    this.progressTimer = setInterval(poll, this.options.progressIntervalMs ?? 5_000);
     this.ready = true;
     logger.info('gateway consuming', { instance: instanceId, outboxes: parties.length, policyVersion: policy.version });
   }
 
   async stop(): Promise<void> {
     this.ready = false;
+    clearInterval(this.progressTimer);
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
+    await this.attempts.stop();
+    await this.progressAdmin?.disconnect();
     await this.ledgerReader?.stop();
     await this.auditReader?.stop();
   }
@@ -119,14 +182,24 @@ export class Gateway {
     return this.ledger.heldWaiting();
   }
 
-  /** Records each outbox holds that no batch has consumed yet (as of the last batch of each partition). */
+  /**
+   * Records each outbox holds beyond the group's committed offset, over the partitions this
+   * instance consumes (so instances add up), measured apart from batches: a stalled gateway
+   * shows a growing lag.
+   */
   lag(): Map<string, number> {
     const byOrigin = new Map<string, number>();
-    for (const [key, lag] of this.lagByPartition) {
-      const origin = key.slice('liaison.outbox.'.length, key.lastIndexOf(':'));
-      byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + lag);
+    for (const p of this.progress?.partitions() ?? []) {
+      if (!p.topic.startsWith('liaison.outbox.')) continue;
+      const origin = p.topic.slice('liaison.outbox.'.length);
+      byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + p.lag);
     }
     return byOrigin;
+  }
+
+  /** Partitions with records waiting and no progress for the stall time. */
+  stalledPartitions(): number {
+    return this.progress?.stalled().length ?? 0;
   }
 
   /** Subject per topic value, registered up front so national systems find them. */
@@ -169,6 +242,10 @@ export class Gateway {
         return;
       }
       last.set(event.chain, { sequence: event.sequence, hash: event.hash });
+      // Rule 11: a forward may cite a permission only once the gateway delivered it.
+      if (event.action === 'FORWARDING_PERMITTED' && event.origin && event.destination && event.noticeId && event.details.permissionId) {
+        this.ledger.permit(event.details.permissionId, { provider: event.origin, grantedTo: event.destination, noticeId: event.noticeId });
+      }
       const known = this.verifier.broken;
       const broken = this.verifier.add(event, message.offset);
       metrics.auditEvents.set(this.verifier.events);
@@ -185,34 +262,57 @@ export class Gateway {
     if (batch.messages.length === 0) return;
     const { logger, metrics } = this.options;
     const started = process.hrtime.bigint();
-    const head = this.chain.snapshot();
+    // A first offset this group started before without finishing (a crash, here or elsewhere): work on it alone,
+    // and after maxAttempts dead-letter it unprocessed, so one record cannot stop the exchange.
+    const attempt = await this.attempts.begin(batch.topic, batch.partition, batch.messages[0]!.offset);
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const messages = attempt > 1 ? batch.messages.slice(0, 1) : batch.messages;
+    if (attempt > 1) logger.warn('batch retried after an unfinished attempt: its first record alone', { topic: batch.topic, partition: batch.partition, offset: messages[0]!.offset, attempt });
     const transaction = await this.producer!.transaction();
     const produced = new Map<string, Message[]>();
     const ledger = this.ledger.batch();
     const observed: Array<() => void> = [];
+    const head = this.chain.snapshot();
     let last: string | undefined;
     try {
-      for (const message of batch.messages) {
+      for (const message of messages) {
         if (!isRunning() || isStale()) break;
-        const result = await processor.process(
-          { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value },
-          this.now(),
-          ledger,
-        );
-        const outgoing: Outgoing[] = [
-          ...result.outgoing,
-          ...result.audit.map((facts) => ({ topic: topics.audit, key: this.chain.chain, name: 'auditEvent' as const, value: this.chain.append(facts) })),
-        ];
-        for (const out of outgoing) {
-          const value = await this.registry.encode(out.topic, out.name, out.value);
-          const list = produced.get(out.topic) ?? [];
-          list.push({ key: out.key, value });
-          produced.set(out.topic, list);
+        const record = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value };
+        const now = this.now();
+        let result: Processed;
+        let encoded: Array<{ topic: string; message: Message }>;
+        const before = this.chain.snapshot();
+        try {
+          if (attempt >= maxAttempts) {
+            throw new PoisonRecordError(`the gateway started on this record ${attempt} times without finishing (it crashed or was killed); dead-lettered without processing`);
+          }
+          result = await processor.process(record, now, ledger);
+          encoded = await this.encodeAll(result);
+        } catch (error) {
+          // The registry or Kafka is unreachable: the whole batch waits and is consumed again.
+          if (error instanceof LiaisonError && error.decision === 'retry') throw error;
+          this.chain.restore(before);
+          const code: DeadLetterCode = error instanceof PoisonRecordError ? 'POISON_RECORD' : 'PROCESSING_FAILED';
+          result = processor.deadLetter(record, now, code, (error as Error).message);
+          encoded = await this.encodeAll(result);
+          logger.error('record dead-lettered: the gateway could not process it', { topic: batch.topic, partition: batch.partition, offset: message.offset, reason: code, error: (error as Error).message });
+        }
+        for (const { topic, message: out } of encoded) {
+          const list = produced.get(topic) ?? [];
+          list.push(out);
+          produced.set(topic, list);
+        }
+        for (const out of result.outgoing) {
           if (out.name === 'deliveryReport') ledger.record(out.value as EuLiaison.DeliveryReport);
           if (out.topic === topics.held) ledger.hold(out.value as EuLiaison.NoticeCopy);
         }
+        if (result.permission) {
+          const p = result.permission;
+          ledger.permit(p.permissionId, { provider: p.provider, grantedTo: p.grantedTo, noticeId: p.noticeId });
+        }
         const submittedAt = Number(message.timestamp);
-        observed.push(() => this.observe(result, submittedAt));
+        const done = result;
+        observed.push(() => this.observe(done, submittedAt));
         last = message.offset;
         await heartbeat();
       }
@@ -220,12 +320,16 @@ export class Gateway {
         await transaction.abort();
         return;
       }
-      await transaction.sendBatch({ topicMessages: [...produced].map(([topic, messages]) => ({ topic, messages })) });
+      // Past trailing control records too when the whole batch was handled: markers are never committed otherwise.
+      const whole = messages.length === batch.messages.length && last === batch.messages[batch.messages.length - 1]!.offset;
+      const next = whole ? Math.max(Number(last) + 1, Number(batch.lastOffset()) + 1) : Number(last) + 1;
+      await transaction.sendBatch({ topicMessages: [...produced].map(([topic, list]) => ({ topic, messages: list })) });
       await transaction.sendOffsets({
         consumerGroupId: this.groupId,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(Number(last) + 1) }] }],
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(next) }] }],
       });
       await transaction.commit();
+      this.progress?.advanced(batch.topic, batch.partition, next);
     } catch (error) {
       this.chain.restore(head);
       metrics.transactionAborts.inc();
@@ -237,14 +341,25 @@ export class Gateway {
       });
       throw error;
     }
+    this.attempts.finish(batch.topic, batch.partition);
     resolveOffset(last);
     ledger.commit();
-    this.lagByPartition.set(`${batch.topic}:${batch.partition}`, Math.max(0, Number(batch.highWatermark) - Number(last) - 1));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const observe of observed) {
       observe();
       metrics.processing.observe(seconds / observed.length);
     }
+  }
+
+  /** Every record a result produces, audit events chained, encoded; throws before anything is kept. */
+  private async encodeAll(result: Processed): Promise<Array<{ topic: string; message: Message }>> {
+    const outgoing: Outgoing[] = [
+      ...result.outgoing,
+      ...result.audit.map((facts) => ({ topic: topics.audit, key: this.chain.chain, name: 'auditEvent' as const, value: this.chain.append(facts) })),
+    ];
+    const encoded: Array<{ topic: string; message: Message }> = [];
+    for (const out of outgoing) encoded.push({ topic: out.topic, message: { key: out.key, value: await this.registry.encode(out.topic, out.name, out.value) } });
+    return encoded;
   }
 
   private observe(result: Processed, submittedAt: number): void {

@@ -31,9 +31,18 @@ try {
   const keys = loadPseudonymKeys(keysFile, policy.agreements.map((a) => a.id), { generateMissing: embedded && !process.env.LIAISON_PSEUDONYM_KEYS });
 
   let gateway: Gateway | undefined;
-  const http = createServiceHttp('gateway', () => gateway?.isReady() ?? false);
-  const metrics = gatewayMetrics(http.metrics, policy.version, { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map(), now: Date.now });
-  gateway = new Gateway({ connection, policy, keys, instanceId: options.instance, groupId: options.group, logger, metrics });
+  const http = createServiceHttp('gateway', () => gateway?.isReady() ?? false, undefined, () => gateway?.notReadyBecause() ?? []);
+  const metrics = gatewayMetrics(http.metrics, policy.version, {
+    heldWaiting: () => gateway?.heldWaiting() ?? [],
+    lag: () => gateway?.lag() ?? new Map(),
+    stalled: () => gateway?.stalledPartitions() ?? 0,
+    now: Date.now,
+  });
+  gateway = new Gateway({
+    connection, policy, keys, instanceId: options.instance, groupId: options.group, logger, metrics,
+    // kafkajs gave up on the consumer: exit non-zero so the supervisor (systemd, Kubernetes) starts a new one.
+    onFatal: () => setTimeout(() => process.exit(1), 1_000),
+  });
   const server = await listen(http.app, Number(options.port), options.host);
   logger.info('gateway HTTP listening', { url: `http://${options.host}:${options.port}` });
 

@@ -8,8 +8,10 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export interface GatewayGauges {
   /** Copies waiting for the origin's DPO: per origin and destination, with the oldest wait. */
   heldWaiting(): Array<{ origin: string; destination: string; since: number }>;
-  /** Records not yet consumed, per outbox (origin). */
+  /** Records beyond the group's committed offset, per outbox (origin), over this instance's partitions. */
   lag(): Map<string, number>;
+  /** Partitions with records waiting and no progress for the stall time. */
+  stalled(): number;
   now(): number;
 }
 
@@ -40,11 +42,19 @@ export function gatewayMetrics(registry: Registry, policyVersion: string, gauges
   });
   new Gauge({
     name: 'liaison_gateway_lag_records',
-    help: 'Records in each outbox the gateway has not consumed yet (per origin)',
+    help: 'Records in each outbox beyond the gateway group\'s committed offset (per origin), read from the brokers every few seconds',
     labelNames: ['origin'],
     registers: [registry],
     collect() {
       for (const [origin, lag] of gauges?.lag() ?? []) this.set({ origin }, lag);
+    },
+  });
+  new Gauge({
+    name: 'liaison_gateway_stalled_partitions',
+    help: 'Outbox partitions of this instance with records waiting and no progress for the stall time (readiness fails)',
+    registers: [registry],
+    collect() {
+      this.set(gauges?.stalled() ?? 0);
     },
   });
   return {

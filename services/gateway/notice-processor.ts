@@ -4,7 +4,11 @@
  * transaction with the consumed offset.
  */
 import type { EuLiaison } from '../shared/contract-types.ts';
-import type { ContractName } from '../shared/contract.ts';
+import { loadContract, type ContractName } from '../shared/contract.ts';
+import { RecordBounds } from '../shared/notice-bounds.ts';
+import { foreignReferences } from '../shared/notice-references.ts';
+import { partyListProblems } from '../shared/parties.ts';
+import { clip, requiredText } from '../shared/text-checks.ts';
 import { DecodeError, type ContractRegistry } from '../shared/registry.ts';
 import { topics } from '../shared/topology.ts';
 import type { AuditFacts } from './audit-chain.ts';
@@ -32,7 +36,17 @@ export interface Outgoing {
   value: unknown;
 }
 
-export type DeadLetterCode = RejectionCode | 'DECODE_FAILED' | 'TOO_LARGE' | 'UNKNOWN_CASE' | 'UNKNOWN_TOPIC' | 'DUPLICATE_ID';
+export type DeadLetterCode =
+  | RejectionCode
+  | 'DECODE_FAILED'
+  | 'TOO_LARGE'
+  | 'UNKNOWN_CASE'
+  | 'UNKNOWN_TOPIC'
+  | 'DUPLICATE_ID'
+  /** Processing the record threw: it goes to the dead-letter topic, the exchange goes on. */
+  | 'PROCESSING_FAILED'
+  /** The gateway started on the record too often without finishing (it crashed or was killed). */
+  | 'POISON_RECORD';
 
 export interface Processed {
   outgoing: Outgoing[];
@@ -58,12 +72,25 @@ const OUTBOX_RECORDS = ['notice', 'receipt', 'forwardingPermission'] as const;
 const OUTBOX_PREFIX = 'liaison.outbox.';
 
 export class NoticeProcessor {
+  /** Bounds of the records that share the outboxes and the decisions topic with notices. */
+  private readonly sideBounds: Record<'receipt' | 'forwardingPermission' | 'heldDecision', RecordBounds>;
+
   constructor(
     private readonly policy: Policy,
     private readonly keys: PseudonymKey,
     private readonly registry: ContractRegistry,
     private readonly actor = 'gateway',
-  ) {}
+  ) {
+    const { limits } = policy.bounds;
+    // Reasons and justifications up to 2,000 characters, lists up to 40: what the services themselves send.
+    const sideLimits = { ...limits, defaults: { ...limits.defaults, chars: 2000, items: 40 }, fields: {} };
+    const { schemas } = loadContract();
+    this.sideBounds = {
+      receipt: new RecordBounds(schemas.receipt, sideLimits),
+      forwardingPermission: new RecordBounds(schemas.forwardingPermission, sideLimits),
+      heldDecision: new RecordBounds(schemas.heldDecision, sideLimits),
+    };
+  }
 
   /** `ledger`: the deliveries so far, including those of earlier records in the same batch. */
   async process(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
@@ -92,9 +119,9 @@ export class NoticeProcessor {
     const rejection = validateNotice(notice, origin, this.policy, now);
     if (rejection) return this.reject(record, now, rejection.code, rejection.problems.join('; '), origin, notice);
 
-    if (notice.inReplyTo !== null && notice.kind === 'RESPONSE' && !ledger.reachedDestinations(notice.inReplyTo).includes(origin)) {
-      return this.reject(record, now, 'UNKNOWN_CASE', `inReplyTo: ${origin} received no notice ${notice.inReplyTo}`, origin, notice);
-    }
+    // Ownership: a correction of its own notice, a reply to what it sent or received, provenance it can show.
+    const foreign = foreignReferences(notice, origin, ledger);
+    if (foreign.length > 0) return this.reject(record, now, 'UNKNOWN_CASE', foreign.join('; '), origin, notice);
     // Rule 12: a correction goes to every earlier recipient as well as to those it names.
     let recipients = notice.recipients;
     if (notice.correction !== null) {
@@ -157,6 +184,10 @@ export class NoticeProcessor {
       if (error instanceof DecodeError) return this.reject(record, now, 'DECODE_FAILED', error.message);
       throw error;
     }
+    const problems = this.sideBounds.heldDecision.check(decision);
+    const blank = requiredText('justification', decision.justification, 10);
+    if (blank) problems.add(blank);
+    if (problems.size > 0) return this.reject(record, now, 'INVALID_NOTICE', problems.toArray().join('; '));
     const held = ledger.heldCopy(decision.noticeId, decision.destination);
     if (!held) return this.reject(record, now, 'UNKNOWN_CASE', `no copy of ${decision.noticeId} for ${decision.destination} is waiting for a decision`);
     const decidedFor = decision.decidedBy.split('@')[1];
@@ -204,6 +235,8 @@ export class NoticeProcessor {
    * audited with the officer and justification, relayed to the origin without them.
    */
   private processReceipt(record: OutboxRecord, receipt: EuLiaison.Receipt, recipient: string, now: number, ledger: LedgerView): Processed {
+    const problems = this.sideBounds.receipt.check(receipt);
+    if (problems.size > 0) return this.reject(record, now, 'INVALID_NOTICE', problems.toArray().join('; '), recipient);
     if (receipt.recipient !== recipient) {
       return this.reject(record, now, 'ORIGIN_MISMATCH', `recipient: "${receipt.recipient}" is not ${recipient}, proven by the outbox topic`, recipient);
     }
@@ -238,8 +271,13 @@ export class NoticeProcessor {
     if (!report || report.origin !== provider || !ledger.reachedDestinations(permission.noticeId).includes(permission.grantedTo)) {
       return this.reject(record, now, 'UNKNOWN_CASE', `noticeId: ${permission.grantedTo} received no notice ${permission.noticeId} from ${provider}`, provider);
     }
-    const unknown = permission.forwardTo.filter((p) => !this.policy.parties.has(p));
-    if (unknown.length > 0) return this.reject(record, now, 'INVALID_NOTICE', `forwardTo: ${unknown.map((p) => `"${p}"`).join(', ')} not a known party`, provider);
+    const problems = this.sideBounds.forwardingPermission.check(permission);
+    if (problems.size === 0) {
+      partyListProblems('forwardTo', permission.forwardTo, this.policy.parties, permission.grantedTo, problems);
+      if (permission.forwardTo.includes(provider)) problems.add(`forwardTo: "${provider}" is the provider itself`);
+      if (permission.forwardTo.length === 0) problems.add('forwardTo: empty');
+    }
+    if (problems.size > 0) return this.reject(record, now, 'INVALID_NOTICE', problems.toArray().join('; '), provider);
     const audit = this.auditOf(now, 'FORWARDING_PERMITTED', provider, permission.grantedTo, 'RECORDED', { noticeId: report.noticeId, caseRef: report.caseRef }, {
       permissionId: permission.permissionId,
       forwardTo: permission.forwardTo.join(','),
@@ -286,6 +324,12 @@ export class NoticeProcessor {
     };
   }
 
+  /** A record the gateway could not process, or would not again: dead-lettered with the reason, audited. */
+  deadLetter(record: OutboxRecord, now: number, code: 'PROCESSING_FAILED' | 'POISON_RECORD', reason: string): Processed {
+    const origin = record.topic.startsWith(OUTBOX_PREFIX) ? record.topic.slice(OUTBOX_PREFIX.length) : undefined;
+    return this.reject(record, now, code, clip(reason, 1000), origin);
+  }
+
   private reject(record: OutboxRecord, now: number, code: DeadLetterCode, reason: string, origin?: string, notice?: Notice): Processed {
     const outgoing: Outgoing[] = [
       {
@@ -296,12 +340,15 @@ export class NoticeProcessor {
       },
     ];
     if (origin && notice) {
-      // The origin learns of the rejection in its own reports topic.
+      // The origin learns of the rejection in its own reports topic: once per known recipient
+      // (bounded by the parties, whatever the notice lists), or once under its own code.
+      const named = [...new Set(notice.recipients)].filter((r) => this.policy.parties.has(r));
+      const destinations = named.length > 0 ? named : [origin];
       const report = this.report(
         notice,
         origin,
         now,
-        notice.recipients.map((destination) => ({ destination, status: 'REJECTED', agreement: null, reasons: [`${code}: ${reason}`], rules: [], fieldActions: [], expiresAt: null })),
+        destinations.map((destination) => ({ destination, status: 'REJECTED', agreement: null, reasons: [`${code}: ${reason}`], rules: [], fieldActions: [], expiresAt: null })),
       );
       outgoing.push({ topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report });
     }

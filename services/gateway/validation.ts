@@ -5,7 +5,7 @@
  * field, never its personal value; at most `limits.problems` are listed.
  */
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { ProblemList } from '../shared/notice-bounds.ts';
+import { partyListProblems } from '../shared/parties.ts';
 import { calendarDateProblem, clip, requiredText } from '../shared/text-checks.ts';
 import { isMember } from './policy-engine.ts';
 import type { Policy } from './policy.ts';
@@ -25,20 +25,6 @@ export interface Rejection {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
-/**
- * A list of party codes (recipients, forwarding destinations): known parties, each once,
- * never `self`; so never longer than the other parties.
- */
-export function partyListProblems(path: string, codes: readonly string[], policy: Policy, self: string | null, problems: ProblemList): void {
-  const seen = new Set<string>();
-  codes.forEach((code, i) => {
-    if (!policy.parties.has(code)) problems.add(`${path}[${i}]: "${clip(code, 12)}" is not a known party`);
-    else if (code === self) problems.add(`${path}[${i}]: "${code}" is the sender's own country`);
-    else if (seen.has(code)) problems.add(`${path}[${i}]: "${code}" listed twice`);
-    seen.add(code);
-  });
-}
 
 export function validateNotice(notice: Notice, origin: string, policy: Policy, now: number): Rejection | null {
   // The outbox proves the origin; a notice claiming another is refused outright.
@@ -63,7 +49,7 @@ export function validateNotice(notice: Notice, origin: string, policy: Policy, n
   if (notice.reviewBy !== null && notice.reviewBy <= notice.createdAt) problems.add('reviewBy: not after createdAt');
 
   if (notice.recipients.length === 0 && notice.correction === null) problems.add('recipients: empty');
-  partyListProblems('recipients', notice.recipients, policy, origin, problems);
+  partyListProblems('recipients', notice.recipients, policy.parties, origin, problems);
   if (notice.crimeAreas.length === 0) problems.add('crimeAreas: empty');
   const areas = new Set<string>();
   notice.crimeAreas.forEach((area, i) => {

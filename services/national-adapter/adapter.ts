@@ -17,8 +17,10 @@ import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
 import { MAX_RECORD_BYTES } from '../gateway/notice-processor.ts';
 import type { Policy } from '../gateway/policy.ts';
-import { partyListProblems, validateNotice } from '../gateway/validation.ts';
+import { validateNotice } from '../gateway/validation.ts';
+import { partyListProblems } from '../shared/parties.ts';
 import { ProblemList } from '../shared/notice-bounds.ts';
+import { foreignReferences } from '../shared/notice-references.ts';
 import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { NoticeStatusStore, type HeldView, type StatusView } from './notice-status.ts';
 import type { Validators } from './openapi.ts';
@@ -86,7 +88,7 @@ export class NationalAdapter {
           } else {
             const record = await this.registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
             if (record.name === 'deliveryReport') this.store.reported(record.value as EuLiaison.DeliveryReport);
-            else this.store.received(record.value as EuLiaison.Receipt);
+            else this.store.addReceipt(record.value as EuLiaison.Receipt);
           }
         } catch (error) {
           // The gateway dead-letters what it cannot read; the status view just skips it.
@@ -149,13 +151,13 @@ export class NationalAdapter {
     const listed = new ProblemList(policy.bounds.limits.problems);
     if (!policy.parties.has(request.grantedTo)) listed.add(`grantedTo: "${clip(request.grantedTo, 12)}" is not a known party`);
     else if (request.grantedTo === caller.country) listed.add(`grantedTo: "${request.grantedTo}" is the provider itself`);
-    partyListProblems('forwardTo', request.forwardTo, policy, request.grantedTo, listed);
+    partyListProblems('forwardTo', request.forwardTo, policy.parties, request.grantedTo, listed);
     request.forwardTo.forEach((p, i) => {
       if (p === caller.country) listed.add(`forwardTo[${i}]: "${p}" is the provider itself, which holds the notice already`);
     });
     if (request.conditions !== undefined && visibleLength(request.conditions) === 0) listed.add('conditions: blank; leave it out or state the conditions');
     if (listed.size > 0) throw new ApiError(400, 'invalid-permission', listed.toArray());
-    if (!this.store.reached(noticeId, request.grantedTo)) throw new ApiError(400, 'invalid-permission', [`grantedTo: ${request.grantedTo} did not receive notice ${noticeId}`]);
+    if (!this.store.received(noticeId, request.grantedTo)) throw new ApiError(400, 'invalid-permission', [`grantedTo: ${request.grantedTo} did not receive notice ${noticeId}`]);
     const permission: EuLiaison.ForwardingPermission = {
       permissionId: randomUUID(),
       noticeId,
@@ -236,7 +238,7 @@ export class NationalAdapter {
     const rejection = validateNotice(notice, caller.country, this.options.policy, now);
     if (rejection) throw new ApiError(400, 'invalid-notice', rejection.problems);
     // Ownership before anything is recorded: a notice may point only at what its country sent or received.
-    const foreign = this.store.foreignReferences(notice, caller.country);
+    const foreign = foreignReferences(notice, caller.country, this.store);
     if (foreign.length > 0) throw new ApiError(404, 'not-found', foreign);
     await this.produce(caller.country, topics.outbox(caller.country), notice.caseRef, 'notice', notice);
     // Remembered only once written: a refused or failed attempt may be retried with the same key.

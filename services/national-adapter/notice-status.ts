@@ -4,6 +4,7 @@
  * reports and the recipients' receipts in liaison.reports.<CC>.
  */
 import type { EuLiaison } from '../shared/contract-types.ts';
+import type { NoticeHistory, PermissionRecord } from '../shared/notice-references.ts';
 
 type Notice = EuLiaison.Notice;
 
@@ -79,14 +80,7 @@ export function routingOf(notice: Notice): Notice {
   };
 }
 
-/** A provider's recorded permission to forward (rule 6), as the outbox holds it: what a provenance may cite. */
-interface PermissionRecord {
-  provider: string;
-  grantedTo: string;
-  noticeId: string;
-}
-
-export class NoticeStatusStore {
+export class NoticeStatusStore implements NoticeHistory {
   private readonly entries = new Map<string, Entry>();
   private readonly permissions = new Map<string, PermissionRecord>();
 
@@ -124,44 +118,12 @@ export class NoticeStatusStore {
     this.permissions.set(permission.permissionId, { provider, grantedTo: permission.grantedTo, noticeId: permission.noticeId });
   }
 
-  /**
-   * What a notice of `country` points at that is not its country's to point at, each problem
-   * naming the field: a correction only of its own notice, a reply only to a notice it sent or
-   * received, a provenance only along notices each holder received, citing permissions that
-   * were given. Empty when every reference is its own.
-   */
-  foreignReferences(notice: Notice, country: string): string[] {
-    const problems: string[] = [];
-    if (notice.correction !== null && this.originOf(notice.correction.of) !== country) {
-      problems.push(`correction.of: no notice ${notice.correction.of} of ${country}`);
-    }
-    const reply = notice.inReplyTo;
-    if (reply !== null && this.originOf(reply) !== country && !this.reached(reply, country)) {
-      problems.push(`inReplyTo: ${country} sent or received no notice ${reply}`);
-    }
-    // receivedFrom is a chain: the last entry came to the sender, each earlier one to the next entry's country.
-    const chain = notice.receivedFrom;
-    chain.forEach((p, i) => {
-      const holder = i === chain.length - 1 ? country : chain[i + 1]!.country;
-      if (p.noticeId === null) {
-        problems.push(`receivedFrom[${i}].noticeId: required, the notice ${holder} received from ${p.country}`);
-        return;
-      }
-      if (this.originOf(p.noticeId) !== p.country || !this.reached(p.noticeId, holder)) {
-        problems.push(`receivedFrom[${i}]: ${holder} received no notice ${p.noticeId} from ${p.country}`);
-        return;
-      }
-      const authorisation = p.onwardTransferAuthorisation;
-      if (authorisation === null) return;
-      const permission = this.permissions.get(authorisation);
-      if (!permission || permission.provider !== p.country || permission.grantedTo !== holder || permission.noticeId !== p.noticeId) {
-        problems.push(`receivedFrom[${i}].onwardTransferAuthorisation: ${p.country} recorded no permission ${authorisation} for ${holder} on notice ${p.noticeId}`);
-      }
-    });
-    return problems;
+  /** NoticeHistory: a permission recorded in its provider's outbox. */
+  permission(permissionId: string): PermissionRecord | undefined {
+    return this.permissions.get(permissionId);
   }
 
-  received(receipt: EuLiaison.Receipt): void {
+  addReceipt(receipt: EuLiaison.Receipt): void {
     const e = this.entry(receipt.noticeId);
     const list = e.receipts.get(receipt.recipient) ?? [];
     list.push({ status: receipt.status, at: iso(receipt.at), by: receipt.by });
@@ -241,8 +203,8 @@ export class NoticeStatusStore {
     return this.entries.get(noticeId)?.report?.destinations.some((d) => d.destination === destination && d.status === 'HELD_FOR_REVIEW') ?? false;
   }
 
-  /** Whether the destination received (or waits for) a copy: a forwarding permission needs it. */
-  reached(noticeId: string, destination: string): boolean {
+  /** Whether the destination received a copy: a forwarding permission, a reply and a provenance need it. */
+  received(noticeId: string, destination: string): boolean {
     return this.entries.get(noticeId)?.report?.destinations.some((d) => d.destination === destination && ['DELIVERED', 'DELIVERED_FILTERED'].includes(d.status)) ?? false;
   }
 }

@@ -9,6 +9,7 @@ export type AvroType = {
     "eu.liaison.HeldDecision"?: never;
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy": EuLiaison.NoticeCopy;
@@ -18,6 +19,7 @@ export type AvroType = {
     "eu.liaison.HeldDecision"?: never;
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -27,6 +29,7 @@ export type AvroType = {
     "eu.liaison.HeldDecision"?: never;
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -36,6 +39,7 @@ export type AvroType = {
     "eu.liaison.HeldDecision"?: never;
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -45,6 +49,7 @@ export type AvroType = {
     "eu.liaison.HeldDecision"?: never;
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -54,6 +59,7 @@ export type AvroType = {
     "eu.liaison.HeldDecision": EuLiaison.HeldDecision;
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -63,6 +69,7 @@ export type AvroType = {
     "eu.liaison.HeldDecision"?: never;
     "eu.liaison.Receipt": EuLiaison.Receipt;
     "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -72,6 +79,17 @@ export type AvroType = {
     "eu.liaison.HeldDecision"?: never;
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission": EuLiaison.ForwardingPermission;
+    "eu.liaison.BatchAttempt"?: never;
+} | {
+    "eu.liaison.Notice"?: never;
+    "eu.liaison.NoticeCopy"?: never;
+    "eu.liaison.DeliveryReport"?: never;
+    "eu.liaison.AuditEvent"?: never;
+    "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
+    "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt": EuLiaison.BatchAttempt;
 };
 
 export namespace EuLiaison {
@@ -779,7 +797,7 @@ export namespace EuLiaison {
         prevHash: string;
         hash: string;
     }
-    export const DeadLetterSchema = "{\"type\":\"record\",\"name\":\"DeadLetter\",\"namespace\":\"eu.liaison\",\"doc\":\"A record Liaison could not accept, with its original bytes and the reason.\",\"fields\":[{\"name\":\"topic\",\"type\":\"string\"},{\"name\":\"partition\",\"type\":\"int\"},{\"name\":\"offset\",\"type\":\"long\"},{\"name\":\"key\",\"type\":[\"null\",\"bytes\"],\"default\":null},{\"name\":\"value\",\"type\":[\"null\",\"bytes\"],\"default\":null,\"doc\":\"the original bytes, unchanged\"},{\"name\":\"errorCode\",\"type\":\"string\",\"doc\":\"closed list: DECODE_FAILED, INVALID_NOTICE, ORIGIN_MISMATCH, TOO_LARGE, UNKNOWN_CASE\"},{\"name\":\"reason\",\"type\":\"string\",\"doc\":\"names the field and the problem, never its value\"},{\"name\":\"failedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const DeadLetterSchema = "{\"type\":\"record\",\"name\":\"DeadLetter\",\"namespace\":\"eu.liaison\",\"doc\":\"A record Liaison could not accept, with its original bytes and the reason.\",\"fields\":[{\"name\":\"topic\",\"type\":\"string\"},{\"name\":\"partition\",\"type\":\"int\"},{\"name\":\"offset\",\"type\":\"long\"},{\"name\":\"key\",\"type\":[\"null\",\"bytes\"],\"default\":null},{\"name\":\"value\",\"type\":[\"null\",\"bytes\"],\"default\":null,\"doc\":\"the original bytes, unchanged\"},{\"name\":\"errorCode\",\"type\":\"string\",\"doc\":\"closed list: DECODE_FAILED, INVALID_NOTICE, ORIGIN_MISMATCH, TOO_LARGE, UNKNOWN_CASE, UNKNOWN_TOPIC, DUPLICATE_ID, PROCESSING_FAILED, POISON_RECORD\"},{\"name\":\"reason\",\"type\":\"string\",\"doc\":\"names the field and the problem, never its value\"},{\"name\":\"failedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
     export const DeadLetterName = "eu.liaison.DeadLetter";
     /**
      * A record Liaison could not accept, with its original bytes and the reason.
@@ -799,7 +817,7 @@ export namespace EuLiaison {
          */
         value: null | Buffer;
         /**
-         * closed list: DECODE_FAILED, INVALID_NOTICE, ORIGIN_MISMATCH, TOO_LARGE, UNKNOWN_CASE
+         * closed list: DECODE_FAILED, INVALID_NOTICE, ORIGIN_MISMATCH, TOO_LARGE, UNKNOWN_CASE, UNKNOWN_TOPIC, DUPLICATE_ID, PROCESSING_FAILED, POISON_RECORD
          */
         errorCode: string;
         /**
@@ -904,5 +922,31 @@ export namespace EuLiaison {
          */
         grantedBy: string;
         grantedAt: number;
+    }
+    export const BatchAttemptSchema = "{\"type\":\"record\",\"name\":\"BatchAttempt\",\"namespace\":\"eu.liaison\",\"doc\":\"The gateway's count of attempts at a batch of one outbox partition, on liaison.gateway.attempts (compacted, one record per group and partition). Written before the first batch a process works on for a partition and before each retry of the same first offset: a record that makes the gateway die is recognised after the restart and dead-lettered instead of retried forever.\",\"fields\":[{\"name\":\"group\",\"type\":\"string\",\"doc\":\"the gateway's consumer group\"},{\"name\":\"topic\",\"type\":\"string\"},{\"name\":\"partition\",\"type\":\"int\"},{\"name\":\"offset\",\"type\":\"long\",\"doc\":\"the first offset of the batch attempted\"},{\"name\":\"attempt\",\"type\":\"int\",\"doc\":\"1 for the first attempt at this offset\"},{\"name\":\"instance\",\"type\":\"string\",\"doc\":\"the gateway instance that made the attempt\"},{\"name\":\"at\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const BatchAttemptName = "eu.liaison.BatchAttempt";
+    /**
+     * The gateway's count of attempts at a batch of one outbox partition, on liaison.gateway.attempts (compacted, one record per group and partition). Written before the first batch a process works on for a partition and before each retry of the same first offset: a record that makes the gateway die is recognised after the restart and dead-lettered instead of retried forever.
+     */
+    export interface BatchAttempt {
+        /**
+         * the gateway's consumer group
+         */
+        group: string;
+        topic: string;
+        partition: number;
+        /**
+         * the first offset of the batch attempted
+         */
+        offset: number;
+        /**
+         * 1 for the first attempt at this offset
+         */
+        attempt: number;
+        /**
+         * the gateway instance that made the attempt
+         */
+        instance: string;
+        at: number;
     }
 }

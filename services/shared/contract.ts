@@ -22,6 +22,7 @@ export const TOP_LEVEL = {
   heldDecision: 'eu.liaison.HeldDecision',
   receipt: 'eu.liaison.Receipt',
   forwardingPermission: 'eu.liaison.ForwardingPermission',
+  batchAttempt: 'eu.liaison.BatchAttempt',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
 

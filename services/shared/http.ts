@@ -9,8 +9,11 @@ export interface ServiceHttp {
   metrics: Registry;
 }
 
-/** `metrics`: a registry the service already fills (the gateway's, in tests); a new one by default. */
-export function createServiceHttp(service: string, isReady: () => boolean, metrics = new Registry()): ServiceHttp {
+/**
+ * `metrics`: a registry the service already fills (the gateway's, in tests); a new one by default.
+ * `notReadyBecause`: what /readyz says when the service is not ready.
+ */
+export function createServiceHttp(service: string, isReady: () => boolean, metrics = new Registry(), notReadyBecause: () => string[] = () => []): ServiceHttp {
   metrics.setDefaultLabels({ service });
   collectDefaultMetrics({ register: metrics });
   new Gauge({ name: 'liaison_service_ready', help: '1 when the service is ready (caught up, consuming), else 0', registers: [metrics], collect() { this.set(isReady() ? 1 : 0); } });
@@ -35,7 +38,7 @@ export function createServiceHttp(service: string, isReady: () => boolean, metri
   });
   app.get('/readyz', (_req, res) => {
     const ready = isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting', service });
+    res.status(ready ? 200 : 503).json(ready ? { status: 'ready', service } : { status: 'not-ready', service, problems: notReadyBecause() });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { JSONSchemaType } from 'ajv';
 import { loadYamlFile } from './config-file.ts';
 import { ConfigError } from './errors.ts';
+import type { ProblemList } from './notice-bounds.ts';
+import { clip } from './text-checks.ts';
 
 export type Region = 'eu' | 'third' | 'eu-agency';
 
@@ -57,4 +59,18 @@ export function loadParties(file = DEFAULT_PARTIES_FILE): Party[] {
     }
   });
   return parties;
+}
+
+/**
+ * A list of party codes (recipients, forwarding destinations): known parties, each once,
+ * never `self`; so never longer than the other parties.
+ */
+export function partyListProblems(path: string, codes: readonly string[], known: { has(code: string): boolean }, self: string | null, problems: ProblemList): void {
+  const seen = new Set<string>();
+  codes.forEach((code, i) => {
+    if (!known.has(code)) problems.add(`${path}[${i}]: "${clip(code, 12)}" is not a known party`);
+    else if (code === self) problems.add(`${path}[${i}]: "${code}" is the sender's own country`);
+    else if (seen.has(code)) problems.add(`${path}[${i}]: "${code}" listed twice`);
+    seen.add(code);
+  });
 }

@@ -29,6 +29,13 @@ export class DecodeError extends LiaisonError {
   }
 }
 
+/** The registry could not be reached or answered 5xx: retry the record later, never dead-letter it. */
+export class RegistryUnavailableError extends LiaisonError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LIAISON_REGISTRY_UNAVAILABLE', message, 'retry', options);
+  }
+}
+
 export class ContractRegistry {
   private readonly registry: SchemaRegistry;
   private readonly contract: Contract;
@@ -47,11 +54,14 @@ export class ContractRegistry {
     if (!id) {
       id = this.registry
         .register({ type: SchemaType.AVRO, schema: JSON.stringify(this.contract.schemas[name]) }, { subject })
-        .then((r) => r.id);
-      id.catch(() => {
-        infraError('schema-registry');
-        this.ids.delete(subject);
-      });
+        .then(
+          (r) => r.id,
+          (cause: Error) => {
+            infraError('schema-registry');
+            this.ids.delete(subject);
+            throw new RegistryUnavailableError(`cannot register ${subject}: ${cause.message}`, { cause });
+          },
+        );
       this.ids.set(subject, id);
     }
     return id;
@@ -84,7 +94,7 @@ export class ContractRegistry {
       const status = (cause as { status?: number }).status;
       if (status !== undefined && status >= 400 && status < 500) throw new DecodeError(`schema id ${id} is unknown to the registry`, { cause });
       infraError('schema-registry');
-      throw cause;
+      throw new RegistryUnavailableError(`schema id ${id}: ${(cause as Error).message}`, { cause });
     }
   }
 

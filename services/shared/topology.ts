@@ -17,6 +17,8 @@ export const topics = {
   held: 'liaison.held',
   /** The origin DPO's release or rejection of a held copy; written by the adapter, read by the gateway. */
   heldDecisions: 'liaison.held.decisions',
+  /** The gateway's attempts per outbox partition (eu.liaison.BatchAttempt), compacted; gateway only. */
+  gatewayAttempts: 'liaison.gateway.attempts',
 } as const;
 
 export const ADMIN_PRINCIPAL = 'liaison-admin';
@@ -47,6 +49,7 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
     { name: topics.dlq, partitions: 1, config: {} },
     { name: topics.held, partitions: 3, config: { 'retention.ms': '-1' } },
     { name: topics.heldDecisions, partitions: 1, config: { 'retention.ms': '-1' } },
+    { name: topics.gatewayAttempts, partitions: 1, config: { 'cleanup.policy': 'compact' } },
   ];
 }
 

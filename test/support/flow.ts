@@ -82,7 +82,7 @@ export interface RunningGateway {
 export async function startGateway(groupId: string, instanceId = unique('gw'), now?: () => number): Promise<RunningGateway> {
   const metrics = new Registry();
   let gateway: Gateway | undefined;
-  const gauges = { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map<string, number>(), now: now ?? Date.now };
+  const gauges = { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map<string, number>(), stalled: () => gateway?.stalledPartitions() ?? 0, now: now ?? Date.now };
   gateway = new Gateway({
     connection: connection(),
     policy,

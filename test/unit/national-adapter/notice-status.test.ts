@@ -28,8 +28,8 @@ describe('NoticeStatusStore', () => {
     store.submitted(n);
     expect(store.view(n.noticeId)).toMatchObject({ state: 'SUBMITTED', origin: 'BE', destinations: [] });
     store.reported(report(n.noticeId, [outcome('NL', 'DELIVERED'), outcome('FR', 'BLOCKED')]));
-    store.received(receipt(n.noticeId, 'NL', 'RECEIVED', T0 + 1000));
-    store.received(receipt(n.noticeId, 'NL', 'READ', T0 + 2000));
+    store.addReceipt(receipt(n.noticeId, 'NL', 'RECEIVED', T0 + 1000));
+    store.addReceipt(receipt(n.noticeId, 'NL', 'READ', T0 + 2000));
     const view = store.view(n.noticeId)!;
     expect(view.state).toBe('PROCESSED');
     expect(view.destinations.find((d) => d.destination === 'NL')!.receipts.map((r) => r.status)).toEqual(['RECEIVED', 'READ']);
@@ -44,7 +44,7 @@ describe('NoticeStatusStore', () => {
     store.reported(report(original.noticeId, [outcome('NL', 'DELIVERED'), outcome('DE', 'DELIVERED')]));
     store.submitted(withdrawal);
     store.reported(report(withdrawal.noticeId, [outcome('NL', 'DELIVERED'), outcome('DE', 'DELIVERED')], original.noticeId));
-    store.received(receipt(withdrawal.noticeId, 'NL', 'CORRECTION_ACKNOWLEDGED', T0 + 5000));
+    store.addReceipt(receipt(withdrawal.noticeId, 'NL', 'CORRECTION_ACKNOWLEDGED', T0 + 5000));
     const [correction] = store.view(original.noticeId)!.corrections;
     expect(correction).toMatchObject({ noticeId: withdrawal.noticeId, action: 'WITHDRAW', reason: 'wrong' });
     expect(correction!.recipients).toEqual([
@@ -62,6 +62,6 @@ describe('NoticeStatusStore', () => {
     store.reported(report(n.noticeId, [outcome('CO', 'DELIVERED_FILTERED')], null, T0 + 60_000));
     expect(store.held('BE').map((h) => h.destination)).toEqual(['EC']);
     expect(store.isHeld(n.noticeId, 'CO')).toBe(false);
-    expect(store.reached(n.noticeId, 'CO')).toBe(true);
+    expect(store.received(n.noticeId, 'CO')).toBe(true);
   });
 });

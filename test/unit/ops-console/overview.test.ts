@@ -11,8 +11,8 @@ async function twoGateways(): Promise<MetricsSnapshot[]> {
   const a = new Registry();
   const b = new Registry();
   const held = [{ origin: 'CO', destination: 'NL', since: NOW - 90_000 }, { origin: 'CO', destination: 'BE', since: NOW - 30_000 }];
-  const ma = gatewayMetrics(a, 'v1', { heldWaiting: () => held, lag: () => new Map([['BE', 4]]), now: () => NOW });
-  const mb = gatewayMetrics(b, 'v1', { heldWaiting: () => [], lag: () => new Map([['BE', 1], ['NL', 2]]), now: () => NOW });
+  const ma = gatewayMetrics(a, 'v1', { heldWaiting: () => held, lag: () => new Map([['BE', 4]]), stalled: () => 0, now: () => NOW });
+  const mb = gatewayMetrics(b, 'v1', { heldWaiting: () => [], lag: () => new Map([['BE', 1], ['NL', 2]]), stalled: () => 0, now: () => NOW });
   const flow = { kind: 'INFORMATION', priority: 'ROUTINE' };
   ma.deliveries.inc({ origin: 'BE', destination: 'NL', status: 'DELIVERED', ...flow }, 3);
   mb.deliveries.inc({ origin: 'BE', destination: 'NL', status: 'DELIVERED', ...flow }, 2);

@@ -12,7 +12,7 @@ describe('topicPlan', () => {
     expect(topicPlan(parties).map((t) => t.name)).toEqual([
       'liaison.outbox.BE', 'liaison.inbox.BE', 'liaison.reports.BE',
       'liaison.outbox.DE-NW', 'liaison.inbox.DE-NW', 'liaison.reports.DE-NW',
-      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions',
+      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions', 'liaison.gateway.attempts',
     ]);
   });
 
