@@ -95,7 +95,6 @@ export function validateNotice(notice: Notice, origin: string, policy: Policy, n
   notice.receivedFrom.forEach((p, i) => {
     party(`receivedFrom[${i}].country`, p.country);
     if (p.noticeId !== null && !UUID.test(p.noticeId)) problems.add(`receivedFrom[${i}].noticeId: not a UUID`);
-    if (p.onwardTransferAuthorisation !== null && !UUID.test(p.onwardTransferAuthorisation)) problems.add(`receivedFrom[${i}].onwardTransferAuthorisation: not a UUID`);
   });
   if (notice.correction !== null) {
     if (!UUID.test(notice.correction.of)) problems.add('correction.of: not a UUID');

@@ -66,13 +66,13 @@ describe('the dead-letter path', () => {
     const [dead] = await deadLetters(from, 1);
     expect(dead!.value.errorCode).toBe('INVALID_NOTICE');
     expect(dead!.value.reason.split('; ')).toEqual([
-      'recipients[0]: the origin itself',
+      'recipients[0]: "BE" is the sender\'s own country',
       'recipients[1]: "XX" is not a known party',
       'recipients[3]: "NL" listed twice',
       'legalBasis: "no-such-treaty" is not an agreement',
-      'handling.h3Text: required with H3',
+      'handling.h3Text: required, and must contain visible text',
       'inReplyTo: required for a RESPONSE',
-      'subjects[0].dateOfBirth: not YYYY-MM-DD',
+      'subjects[0].dateOfBirth: not a date (YYYY or YYYY-MM-DD)',
     ]);
   });
 

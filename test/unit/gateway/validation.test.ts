@@ -29,6 +29,12 @@ describe('validateNotice', () => {
     [{ vehicles: [{ ...notice().vehicles[0]!, linkedSubjectId: 'S9' }] }, 'vehicles[0].linkedSubjectId: no subject "S9"'],
     [{ attachments: [{ name: 'photo.jpg', mediaType: 'image/jpeg', sha256: 'abc', uri: null }] }, 'attachments[0].sha256: not a hex SHA-256'],
     [{ summary: 'x'.repeat(20_001) }, 'summary: 20001 characters, at most 20000'],
+    [{ recipients: Array(10_000).fill('DE') }, 'recipients: 10000 items, at most 40'],
+    [{ recipients: ['DE', 'de', 'DE'] }, 'recipients[1]: "de" is not a known party; recipients[2]: "DE" listed twice'],
+    [{ crimeAreas: ['CANNABIS', 'CANNABIS'] }, 'crimeAreas[1]: CANNABIS listed twice'],
+    [{ correction: { of: '0a000000-0000-4000-8000-00000000000a', action: 'WITHDRAW', reason: '\u200b' } }, 'correction.reason: required, and must contain visible text'],
+    [{ seizures: [{ substance: 'cocaine', quantityKg: 1, units: null, place: null, date: '2026-02-30' }] }, 'seizures[0].date: not a calendar date (month 2, day 30)'],
+    [{ receivedFrom: [{ country: 'NL', noticeId: 'x', onwardTransferAuthorisation: null }] }, 'receivedFrom[0].noticeId: not a UUID'],
   ])('names the field: %j', (overrides, problem) => {
     const result = validateNotice(notice(overrides as never), 'BE', policy, now);
     expect(result?.code).toBe('INVALID_NOTICE');
