@@ -16,7 +16,7 @@ export interface GatewayGauges {
 }
 
 export function gatewayMetrics(registry: Registry, policyVersion: string, gauges?: GatewayGauges) {
-  const policyInfo = new Gauge({ name: 'liaison_policy_info', help: 'Policy version in force (content hash of agreements and parties)', labelNames: ['version'], registers: [registry] });
+  const policyInfo = new Gauge({ name: 'liaison_policy_info', help: 'Policy version in force (content hash of agreements, parties and limits)', labelNames: ['version'], registers: [registry] });
   policyInfo.set({ version: policyVersion }, 1);
   new Gauge({
     name: 'liaison_held_copies_waiting',
