@@ -4,9 +4,12 @@
  * (TopicRecordNameStrategy) for the few records that share a topic with it (receipts and
  * forwarding permissions in outboxes, inboxes and reports). Schemas come from the contract;
  * decoding uses the contract's reader schema so records written with an older compatible
- * schema still read.
+ * schema still read. Parse once: a writer schema id maps to one avsc type (the registry client's
+ * cache) and, per contract record, one resolver for the life of the process; decoding a record
+ * never builds a type.
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type avro from 'avsc';
 import { loadContract, TOP_LEVEL, type Contract, type ContractName } from './contract.ts';
 import { LiaisonError } from './errors.ts';
 import { infraError } from './infra-errors.ts';
@@ -41,6 +44,10 @@ export class ContractRegistry {
   private readonly contract: Contract;
   /** Shared promises: concurrent first uses of a subject make one registration request. */
   private readonly ids = new Map<string, Promise<number>>();
+  /** Per `writer schema id:contract name`: how to read the writer's bytes as the contract's record. */
+  private readonly resolvers = new Map<string, avro.Resolver>();
+  /** Resolvers built so far (one per writer schema and record; a benchmark and a test read it). */
+  resolversBuilt = 0;
 
   constructor(url: string, contract = loadContract()) {
     this.registry = new SchemaRegistry({ host: url, retry: { retries: 5 } });
@@ -78,12 +85,25 @@ export class ContractRegistry {
 
   async decode<T>(buffer: Buffer | null, name: ContractName): Promise<T> {
     checkWireFormat(buffer);
-    await this.writerSchema(buffer.readInt32BE(1)); // an unreachable registry is retried, never dead-lettered
+    const id = buffer.readInt32BE(1);
+    const writer = (await this.writerSchema(id)) as avro.Type; // an unreachable registry is retried, never dead-lettered
+    const reader = this.contract.types[name];
     try {
-      return (await this.registry.decode(buffer, { [SchemaType.AVRO]: { readerSchema: this.contract.schemas[name] as never } })) as T;
+      return reader.fromBuffer(buffer.subarray(5), this.resolverFor(id, name, reader, writer)) as T;
     } catch (cause) {
       throw new DecodeError(`cannot be read as ${name}: ${(cause as Error).message}`, { cause });
     }
+  }
+
+  private resolverFor(id: number, name: ContractName, reader: avro.Type, writer: avro.Type): avro.Resolver {
+    const key = `${id}:${name}`;
+    let resolver = this.resolvers.get(key);
+    if (!resolver) {
+      resolver = reader.createResolver(writer);
+      this.resolvers.set(key, resolver);
+      this.resolversBuilt += 1;
+    }
+    return resolver;
   }
 
   /** 4xx from the registry: the id is unknown (dead-letter); anything else: the registry is unreachable (retry). */

@@ -1,5 +1,10 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import avro from 'avsc';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import { ContractRegistry } from '../../../services/shared/registry.ts';
+import { topics } from '../../../services/shared/topology.ts';
+import { notice } from '../../fixtures/notices.ts';
 import { adminKafka, connection, unique } from '../../support/clients.ts';
 
 const seizureSchema = {
@@ -60,5 +65,23 @@ describe('Confluent wire format through the registry and the broker', () => {
     const registry = new SchemaRegistry({ host: connection().registryUrl });
     const bogus = Buffer.concat([Buffer.from([0]), Buffer.from([0x7f, 0xff, 0xff, 0xf0]), Buffer.from('junk')]);
     await expect(registry.decode(bogus)).rejects.toThrow();
+  });
+
+  it('parses each schema once: decoding a record again builds no Avro type and no resolver', async () => {
+    const contracts = new ContractRegistry(connection().registryUrl);
+    const value = await contracts.encode(topics.outbox('BE'), 'notice', notice());
+    const first = await contracts.decode<EuLiaison.Notice>(value, 'notice');
+    expect(contracts.resolversBuilt).toBe(1);
+    const forSchema = vi.spyOn(avro.Type, 'forSchema');
+    const createResolver = vi.spyOn(avro.Type.prototype, 'createResolver');
+    try {
+      for (let i = 0; i < 200; i += 1) expect(await contracts.decode<EuLiaison.Notice>(value, 'notice')).toEqual(first);
+      expect(forSchema).not.toHaveBeenCalled();
+      expect(createResolver).not.toHaveBeenCalled();
+      expect(contracts.resolversBuilt).toBe(1);
+    } finally {
+      forSchema.mockRestore();
+      createResolver.mockRestore();
+    }
   });
 });
