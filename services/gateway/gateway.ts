@@ -3,7 +3,7 @@
  * produces copies, held copies, reports, audit events and dead letters together with the
  * consumed offsets in one transaction (exactly-once consume-transform-produce).
  */
-import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type Message, type Producer } from 'kafkajs';
+import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
 import type { Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { LiaisonError } from '../shared/errors.ts';
@@ -24,13 +24,36 @@ import type { Policy } from './policy.ts';
 
 export const GATEWAY_GROUP = 'liaison.gateway';
 
+/** What one produce request and one transaction may carry, from the cluster's own limits. */
+export interface TransactionLimits {
+  /** The smallest max.message.bytes of the broker and the topics the gateway writes. */
+  brokerBytes: number;
+  /** One produce request (one record batch per partition at most this): below brokerBytes. */
+  requestBytes: number;
+  /** A transaction ends after this many bytes produced … */
+  transactionBytes: number;
+  /** … or this many input records, and commits its own offsets. */
+  transactionRecords: number;
+}
+
+/** Bytes a message takes in a record batch, with a generous allowance for its headers. */
+const sizeOf = (m: { key?: Buffer | string | null; value: Buffer | string | null }): number =>
+  (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null || m.key === undefined ? 0 : Buffer.byteLength(m.key)) + 64;
+
+/** A copy, report or audit event larger than one produce request may carry: its record is dead-lettered. */
+class OversizedRecordError extends LiaisonError {
+  constructor(message: string) {
+    super('LIAISON_TOO_LARGE', message, 'dead-letter');
+  }
+}
+
 /** A record the gateway started on too often without finishing: it is dead-lettered unprocessed. */
 class PoisonRecordError extends LiaisonError {
   constructor(message: string) {
     super('LIAISON_POISON_RECORD', message, 'dead-letter');
   }
 }
-const { Partitioners } = kafkajs;
+const { Partitioners, ConfigResourceTypes } = kafkajs;
 
 export interface GatewayOptions {
   connection: Connection;
@@ -50,6 +73,8 @@ export interface GatewayOptions {
   stallAfterMs?: number;
   /** How often the committed offsets and log ends are read for the lag and stall checks. */
   progressIntervalMs?: number;
+  /** Input records one transaction takes at most (2,000): a larger batch becomes several transactions. */
+  transactionRecords?: number;
   /** The consumer stopped for good (kafkajs gave up): the process should exit so a supervisor restarts it. */
   onFatal?: (error: Error) => void;
 }
@@ -66,6 +91,7 @@ export class Gateway {
   private auditReader?: TopicReader;
   private readonly verifier = new ChainVerifier();
   private readonly attempts: AttemptLog;
+  private limits?: TransactionLimits;
   private progress?: PartitionProgress;
   private progressAdmin?: Admin;
   private progressTimer?: NodeJS.Timeout;
@@ -100,11 +126,6 @@ export class Gateway {
     const { policy, logger, instanceId } = this.options;
     const parties = [...policy.parties.keys()];
     await this.registerSchemas(parties);
-    this.ledgerReader = await followReports(this.kafka, this.registry, this.ledger, parties, logger);
-    this.chain.restore(await this.followAudit());
-    logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
-    await this.attempts.start();
-
     this.producer = this.kafka.producer({
       transactionalId: `liaison.gateway.${instanceId}`,
       idempotent: true,
@@ -114,10 +135,18 @@ export class Gateway {
       retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
     });
     await this.producer.connect();
-    // InitProducerId before consuming: it fences an earlier incarnation of this instance and
-    // aborts its open transaction, and the first batch does not wait for the coordinator
+    // InitProducerId first: it fences an earlier incarnation of this instance and aborts its
+    // open transaction, so the state readers below (read committed) are not held at that
+    // transaction's first offset; and the first batch does not wait for the coordinator
     // (kafkajs would send it on the first transaction, while no heartbeat goes out).
     await (await this.producer.transaction()).abort();
+    this.ledgerReader = await followReports(this.kafka, this.registry, this.ledger, parties, logger);
+    this.chain.restore(await this.followAudit());
+    logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
+    await this.attempts.start();
+    this.limits = await this.transactionLimits(parties);
+    logger.info('transaction bounds', { ...this.limits });
+
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
       readUncommitted: false,
@@ -202,6 +231,32 @@ export class Gateway {
     return this.progress?.stalled().length ?? 0;
   }
 
+  /**
+   * Reads max.message.bytes of the broker and of every topic the gateway writes: one produce
+   * request stays below the smallest, whatever the cluster is configured with.
+   */
+  private async transactionLimits(parties: string[]): Promise<TransactionLimits> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const written = [...parties.flatMap((p) => [topics.inbox(p), topics.reports(p)]), topics.audit, topics.dlq, topics.held];
+      const cluster = await admin.describeCluster();
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.BROKER, name: String(cluster.controller ?? cluster.brokers[0]!.nodeId), configNames: ['message.max.bytes'] },
+          ...written.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })),
+        ],
+      });
+      const values = described.resources.flatMap((r) => r.configEntries.map((e) => Number(e.configValue))).filter((n) => Number.isFinite(n) && n > 0);
+      const brokerBytes = Math.min(...values, 1_048_588);
+      const requestBytes = Math.floor(brokerBytes * 0.9);
+      return { brokerBytes, requestBytes, transactionBytes: Math.max(requestBytes * 8, 4_000_000), transactionRecords: this.options.transactionRecords ?? 2_000 };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   /** Subject per topic value, registered up front so national systems find them. */
   private async registerSchemas(parties: string[]): Promise<void> {
     await Promise.all([
@@ -258,50 +313,84 @@ export class Gateway {
     return last.get(this.chain.chain) ?? this.chain.snapshot();
   }
 
-  private async processBatch(processor: NoticeProcessor, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /**
+   * One fetched batch of one partition, as one or more bounded transactions: each produces at
+   * most `transactionRecords` input records' output and `transactionBytes` bytes, in produce
+   * requests below the broker's record-batch limit, and commits its own offsets.
+   */
+  private async processBatch(processor: NoticeProcessor, payload: EachBatchPayload): Promise<void> {
+    const { batch, isRunning, isStale } = payload;
     if (batch.messages.length === 0) return;
-    const { logger, metrics } = this.options;
-    const started = process.hrtime.bigint();
+    const { logger } = this.options;
     // A first offset this group started before without finishing (a crash, here or elsewhere): work on it alone,
     // and after maxAttempts dead-letter it unprocessed, so one record cannot stop the exchange.
     const attempt = await this.attempts.begin(batch.topic, batch.partition, batch.messages[0]!.offset);
-    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const messages = attempt > 1 ? batch.messages.slice(0, 1) : batch.messages;
     if (attempt > 1) logger.warn('batch retried after an unfinished attempt: its first record alone', { topic: batch.topic, partition: batch.partition, offset: messages[0]!.offset, attempt });
+    let next = 0;
+    while (next < messages.length && isRunning() && !isStale()) {
+      next = await this.transact(processor, payload, messages, next, attempt);
+    }
+    this.attempts.finish(batch.topic, batch.partition);
+  }
+
+  /** Processes messages from `from` in one transaction until a bound is reached; returns the index after the last one committed. */
+  private async transact(processor: NoticeProcessor, payload: EachBatchPayload, messages: KafkaMessage[], from: number, attempt: number): Promise<number> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { logger, metrics } = this.options;
+    const limits = this.limits!;
+    const started = process.hrtime.bigint();
     const transaction = await this.producer!.transaction();
-    const produced = new Map<string, Message[]>();
     const ledger = this.ledger.batch();
     const observed: Array<() => void> = [];
     const head = this.chain.snapshot();
-    let last: string | undefined;
+    let pending: Array<{ topic: string; message: Message }> = [];
+    let pendingBytes = 0;
+    let transactionBytes = 0;
+    let index = from;
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const byTopic = new Map<string, Message[]>();
+      for (const { topic, message } of pending) (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
+      await transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+      pending = [];
+      pendingBytes = 0;
+    };
     try {
-      for (const message of messages) {
+      while (index < messages.length && index - from < limits.transactionRecords && transactionBytes < limits.transactionBytes) {
         if (!isRunning() || isStale()) break;
+        const message = messages[index]!;
         const record = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value };
         const now = this.now();
+        const before = this.chain.snapshot();
         let result: Processed;
         let encoded: Array<{ topic: string; message: Message }>;
-        const before = this.chain.snapshot();
         try {
-          if (attempt >= maxAttempts) {
+          if (attempt >= (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
             throw new PoisonRecordError(`the gateway started on this record ${attempt} times without finishing (it crashed or was killed); dead-lettered without processing`);
           }
           result = await processor.process(record, now, ledger);
           encoded = await this.encodeAll(result);
+          const oversized = encoded.find((e) => sizeOf(e.message) > limits.requestBytes);
+          if (oversized) {
+            throw new OversizedRecordError(`a record for ${oversized.topic} would be ${sizeOf(oversized.message)} bytes, above the ${limits.requestBytes} bytes one produce request may carry (the broker's limit is ${limits.brokerBytes})`);
+          }
         } catch (error) {
           // The registry or Kafka is unreachable: the whole batch waits and is consumed again.
           if (error instanceof LiaisonError && error.decision === 'retry') throw error;
           this.chain.restore(before);
-          const code: DeadLetterCode = error instanceof PoisonRecordError ? 'POISON_RECORD' : 'PROCESSING_FAILED';
+          const code: DeadLetterCode = error instanceof PoisonRecordError ? 'POISON_RECORD' : error instanceof OversizedRecordError ? 'TOO_LARGE' : 'PROCESSING_FAILED';
           result = processor.deadLetter(record, now, code, (error as Error).message);
+          // The original bytes go with the reason unless they alone are beyond the limit (they stay in the outbox).
+          if (sizeOf({ key: message.key, value: message.value }) > limits.requestBytes - 4_096) result = processor.deadLetter({ ...record, value: null }, now, code, (error as Error).message);
           encoded = await this.encodeAll(result);
           logger.error('record dead-lettered: the gateway could not process it', { topic: batch.topic, partition: batch.partition, offset: message.offset, reason: code, error: (error as Error).message });
         }
-        for (const { topic, message: out } of encoded) {
-          const list = produced.get(topic) ?? [];
-          list.push(out);
-          produced.set(topic, list);
-        }
+        const bytes = encoded.reduce((sum, e) => sum + sizeOf(e.message), 0);
+        if (pendingBytes + bytes > limits.requestBytes) await flush();
+        pending.push(...encoded);
+        pendingBytes += bytes;
+        transactionBytes += bytes;
         for (const out of result.outgoing) {
           if (out.name === 'deliveryReport') ledger.record(out.value as EuLiaison.DeliveryReport);
           if (out.topic === topics.held) ledger.hold(out.value as EuLiaison.NoticeCopy);
@@ -313,23 +402,25 @@ export class Gateway {
         const submittedAt = Number(message.timestamp);
         const done = result;
         observed.push(() => this.observe(done, submittedAt));
-        last = message.offset;
+        index += 1;
         await heartbeat();
       }
-      if (last === undefined) {
+      if (index === from) {
         await transaction.abort();
-        return;
+        return index;
       }
-      // Past trailing control records too when the whole batch was handled: markers are never committed otherwise.
-      const whole = messages.length === batch.messages.length && last === batch.messages[batch.messages.length - 1]!.offset;
-      const next = whole ? Math.max(Number(last) + 1, Number(batch.lastOffset()) + 1) : Number(last) + 1;
-      await transaction.sendBatch({ topicMessages: [...produced].map(([topic, list]) => ({ topic, messages: list })) });
+      await flush();
+      const last = messages[index - 1]!.offset;
+      // Past trailing control records too when the whole fetched batch was handled: markers are never committed otherwise.
+      const whole = messages === batch.messages && index === messages.length;
+      const offset = whole ? Math.max(Number(last) + 1, Number(batch.lastOffset()) + 1) : Number(last) + 1;
       await transaction.sendOffsets({
         consumerGroupId: this.groupId,
-        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(next) }] }],
+        topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(offset) }] }],
       });
       await transaction.commit();
-      this.progress?.advanced(batch.topic, batch.partition, next);
+      this.progress?.advanced(batch.topic, batch.partition, offset);
+      resolveOffset(last);
     } catch (error) {
       this.chain.restore(head);
       metrics.transactionAborts.inc();
@@ -341,14 +432,13 @@ export class Gateway {
       });
       throw error;
     }
-    this.attempts.finish(batch.topic, batch.partition);
-    resolveOffset(last);
     ledger.commit();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const observe of observed) {
       observe();
       metrics.processing.observe(seconds / observed.length);
     }
+    return index;
   }
 
   /** Every record a result produces, audit events chained, encoded; throws before anything is kept. */

@@ -325,7 +325,7 @@ export class NoticeProcessor {
   }
 
   /** A record the gateway could not process, or would not again: dead-lettered with the reason, audited. */
-  deadLetter(record: OutboxRecord, now: number, code: 'PROCESSING_FAILED' | 'POISON_RECORD', reason: string): Processed {
+  deadLetter(record: OutboxRecord, now: number, code: 'PROCESSING_FAILED' | 'POISON_RECORD' | 'TOO_LARGE', reason: string): Processed {
     const origin = record.topic.startsWith(OUTBOX_PREFIX) ? record.topic.slice(OUTBOX_PREFIX.length) : undefined;
     return this.reject(record, now, code, clip(reason, 1000), origin);
   }
