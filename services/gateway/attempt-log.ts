@@ -70,6 +70,14 @@ export class AttemptLog {
     this.started.delete(keyOf(topic, partition));
   }
 
+  /**
+   * The batch failed for a reason outside the record (the registry or the brokers unreachable):
+   * trying it again is no sign of a poison record, and is not counted.
+   */
+  release(topic: string, partition: number): void {
+    this.started.delete(keyOf(topic, partition));
+  }
+
   /** A partition given to another instance: if it comes back, its first batch may follow a crash there. */
   forget(topic: string, partition: number): void {
     const key = keyOf(topic, partition);

@@ -273,6 +273,7 @@ export class Gateway {
       this.registry.idFor(topics.dlq, 'deadLetter'),
       this.registry.idFor(topics.held, 'noticeCopy'),
       this.registry.idFor(topics.heldDecisions, 'heldDecision'),
+      this.registry.idFor(topics.gatewayAttempts, 'batchAttempt'),
     ]);
   }
 
@@ -328,8 +329,14 @@ export class Gateway {
     const messages = attempt > 1 ? batch.messages.slice(0, 1) : batch.messages;
     if (attempt > 1) logger.warn('batch retried after an unfinished attempt: its first record alone', { topic: batch.topic, partition: batch.partition, offset: messages[0]!.offset, attempt });
     let next = 0;
-    while (next < messages.length && isRunning() && !isStale()) {
-      next = await this.transact(processor, payload, messages, next, attempt);
+    try {
+      while (next < messages.length && isRunning() && !isStale()) {
+        next = await this.transact(processor, payload, messages, next, attempt);
+      }
+    } catch (error) {
+      const outside = (error instanceof LiaisonError && error.decision === 'retry') || (error as { retriable?: boolean }).retriable === true;
+      if (outside) this.attempts.release(batch.topic, batch.partition);
+      throw error;
     }
     this.attempts.finish(batch.topic, batch.partition);
   }

@@ -13,7 +13,7 @@ import type { ContractName } from '../../services/shared/contract.ts';
 import { createLogger } from '../../services/shared/logger.ts';
 import { ContractRegistry } from '../../services/shared/registry.ts';
 import { topics } from '../../services/shared/topology.ts';
-import { Gateway } from '../../services/gateway/gateway.ts';
+import { Gateway, type GatewayOptions } from '../../services/gateway/gateway.ts';
 import { gatewayMetrics } from '../../services/gateway/metrics.ts';
 import { loadPolicy, type Policy } from '../../services/gateway/policy.ts';
 import type { PseudonymKey } from '../../services/gateway/policy-engine.ts';
@@ -79,12 +79,17 @@ export interface RunningGateway {
   stop: () => Promise<void>;
 }
 
-export async function startGateway(groupId: string, instanceId = unique('gw'), now?: () => number): Promise<RunningGateway> {
+export async function startGateway(
+  groupId: string,
+  instanceId = unique('gw'),
+  now?: () => number,
+  options: Partial<Pick<GatewayOptions, 'stallAfterMs' | 'progressIntervalMs' | 'connection'>> = {},
+): Promise<RunningGateway> {
   const metrics = new Registry();
   let gateway: Gateway | undefined;
   const gauges = { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map<string, number>(), stalled: () => gateway?.stalledPartitions() ?? 0, now: now ?? Date.now };
   gateway = new Gateway({
-    connection: connection(),
+    connection: options.connection ?? connection(),
     policy,
     keys: testKeys,
     instanceId,
@@ -93,6 +98,7 @@ export async function startGateway(groupId: string, instanceId = unique('gw'), n
     metrics: gatewayMetrics(metrics, policy.version, gauges),
     now,
     sessionTimeoutMs: 6_000,
+    ...options,
   });
   await gateway.start();
   const started = gateway;
