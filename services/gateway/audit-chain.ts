@@ -15,8 +15,12 @@ export const GENESIS = '0'.repeat(64);
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const object = value as Record<string, unknown>;
+    // The default sort orders by UTF-16 code units, as the comparison of two strings does.
+    const keys = Object.keys(object).sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i += 1) out += `${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:${canonicalJson(object[keys[i]!])}`;
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }

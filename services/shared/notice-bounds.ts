@@ -88,6 +88,15 @@ export class ProblemList {
   }
 }
 
+/** Where a value is, built into `a.b[2].c` only when a problem names it (walking a notice allocates no paths). */
+type Path = { parent: Path; name: string | number } | null;
+
+const pathText = (path: Path): string => {
+  const parts: Array<string | number> = [];
+  for (let p = path; p !== null; p = p.parent) parts.push(p.name);
+  return parts.reverse().reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+};
+
 /** The bound of one field as the walkers apply it: on a union, each branch gets it. */
 interface Bound {
   chars: number;
@@ -100,6 +109,7 @@ interface Bound {
  */
 export class RecordBounds {
   private readonly named = new Map<string, AvroSchema>();
+  private readonly bounds = new WeakMap<AvroSchema, Bound>();
 
   constructor(
     private readonly schema: AvroSchema,
@@ -116,6 +126,14 @@ export class RecordBounds {
 
   /** The limit of a field: explicit in config, else the default for its data-protection tag. */
   fieldBound(record: string, field: AvroSchema): Bound {
+    const known = this.bounds.get(field);
+    if (known) return known;
+    const bound = this.computeBound(record, field);
+    this.bounds.set(field, bound);
+    return bound;
+  }
+
+  private computeBound(record: string, field: AvroSchema): Bound {
     const explicit = this.limits.fields[`${record}.${String(field.name)}`] ?? {};
     const { defaults } = this.limits;
     return { chars: explicit.chars ?? (field.dp === 'free-text' ? defaults.textChars : defaults.chars), items: explicit.items ?? defaults.items };
@@ -123,7 +141,7 @@ export class RecordBounds {
 
   /** Every string too long, array too long or number out of range, by path: at most `limits.problems`. */
   check(value: unknown, problems = new ProblemList(this.limits.problems)): ProblemList {
-    this.walk(this.schema, value, '', undefined, problems);
+    this.walk(this.schema, value, null, undefined, problems);
     return problems;
   }
 
@@ -146,7 +164,7 @@ export class RecordBounds {
     return type;
   }
 
-  private walk(typeIn: unknown, value: unknown, path: string, bound: Bound | undefined, problems: ProblemList): void {
+  private walk(typeIn: unknown, value: unknown, path: Path, bound: Bound | undefined, problems: ProblemList): void {
     const type = this.resolve(typeIn);
     if (value === null || value === undefined) return;
     if (Array.isArray(type)) {
@@ -163,7 +181,7 @@ export class RecordBounds {
         const object = value as Record<string, unknown>;
         for (const f of t.fields as AvroSchema[]) {
           const name = String(f.name);
-          this.walk(f.type, object[name], path ? `${path}.${name}` : name, this.fieldBound(record, f), problems);
+          this.walk(f.type, object[name], { parent: path, name }, this.fieldBound(record, f), problems);
         }
         return;
       }
@@ -171,17 +189,17 @@ export class RecordBounds {
         const list = value as unknown[];
         const max = bound?.items ?? this.limits.defaults.items;
         if (list.length > max) {
-          problems.add(`${path}: ${list.length} items, at most ${max}`);
+          problems.add(`${pathText(path)}: ${list.length} items, at most ${max}`);
           return; // the items of a list that is refused anyway are not worth the work
         }
-        list.forEach((item, i) => this.walk(t.items, item, `${path}[${i}]`, bound, problems));
+        for (let i = 0; i < list.length; i += 1) this.walk(t.items, list[i], { parent: path, name: i }, bound, problems);
         return;
       }
       case 'map': {
         const entries = Object.entries(value as Record<string, unknown>);
         const max = bound?.items ?? this.limits.defaults.items;
-        if (entries.length > max) return problems.add(`${path}: ${entries.length} entries, at most ${max}`);
-        for (const [k, v] of entries) this.walk(t.values, v, `${path}.${k}`, bound, problems);
+        if (entries.length > max) return problems.add(`${pathText(path)}: ${entries.length} entries, at most ${max}`);
+        for (const [k, v] of entries) this.walk(t.values, v, { parent: path, name: k }, bound, problems);
         return;
       }
       case 'enum':
@@ -192,17 +210,17 @@ export class RecordBounds {
     }
   }
 
-  private primitive(type: string, logicalType: string | undefined, value: unknown, path: string, bound: Bound | undefined, problems: ProblemList): void {
+  private primitive(type: string, logicalType: string | undefined, value: unknown, path: Path, bound: Bound | undefined, problems: ProblemList): void {
     if (type === 'string' && typeof value === 'string') {
       const max = bound?.chars ?? this.limits.defaults.chars;
-      if (value.length > max) problems.add(`${path}: ${value.length} characters, at most ${max}`);
+      if (value.length > max) problems.add(`${pathText(path)}: ${value.length} characters, at most ${max}`);
       return;
     }
     const range = rangeOf(type, logicalType);
     if (range && typeof value === 'number' && (!Number.isInteger(value) || value < range.min || value > range.max)) {
-      problems.add(`${path}: ${value} is not ${logicalType === 'timestamp-millis' ? 'a timestamp between 1970 and 9999' : `an integer between ${range.min} and ${range.max}`}`);
+      problems.add(`${pathText(path)}: ${value} is not ${logicalType === 'timestamp-millis' ? 'a timestamp between 1970 and 9999' : `an integer between ${range.min} and ${range.max}`}`);
     }
-    if ((type === 'double' || type === 'float') && typeof value === 'number' && !Number.isFinite(value)) problems.add(`${path}: not a finite number`);
+    if ((type === 'double' || type === 'float') && typeof value === 'number' && !Number.isFinite(value)) problems.add(`${pathText(path)}: not a finite number`);
   }
 }
 

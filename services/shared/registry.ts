@@ -76,11 +76,19 @@ export class ContractRegistry {
 
   async encode(topic: string, name: ContractName, value: unknown): Promise<Buffer> {
     const type = this.contract.types[name];
-    const problems: string[] = [];
-    if (!type.isValid(value, { errorHook: (path) => problems.push(path.join('.') || '(root)') })) {
-      throw new LiaisonError('LIAISON_ENCODE', `${name} does not match its schema at ${problems.join(', ')}`, 'stop');
+    const id = await this.idFor(topic, name);
+    let body: Buffer;
+    try {
+      body = type.toBuffer(value); // throws on a value that does not match: only then is it walked again for the paths
+    } catch (cause) {
+      const problems: string[] = [];
+      type.isValid(value, { errorHook: (path) => problems.push(path.join('.') || '(root)') });
+      throw new LiaisonError('LIAISON_ENCODE', `${name} does not match its schema at ${problems.join(', ') || '(root)'}`, 'stop', { cause });
     }
-    return this.registry.encode(await this.idFor(topic, name), value);
+    // The Confluent wire format: magic byte 0, the schema id (4 bytes, big endian), the Avro body.
+    const header = Buffer.alloc(5);
+    header.writeInt32BE(id, 1);
+    return Buffer.concat([header, body]);
   }
 
   async decode<T>(buffer: Buffer | null, name: ContractName): Promise<T> {
