@@ -44,8 +44,9 @@ ops-console: up ## run the operations console (http://127.0.0.1:18300/, ops toke
 audit-verify: install ## verify every chain of the audit trail
 	@$(LIAISON) audit verify
 
-bench: install ## benchmarks (never part of make test); compare the ratios within one run
+bench: up ## benchmarks (never part of make test): the policy engine, then the gateway end to end against a passthrough on the embedded stack; compare the ratios within one run
 	npx vitest bench --run --config bench/vitest.bench.config.ts
+	node --import tsx bench/gateway-e2e.ts
 
 typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json

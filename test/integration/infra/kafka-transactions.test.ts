@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFromStart } from '../../../services/shared/topic-reader.ts';
 import { adminKafka, unique } from '../../support/clients.ts';
 
 /** kafkajs 2.2.4 against Kafka 4.x: transactions and read_committed, which the gateway relies on. */
@@ -45,5 +46,31 @@ describe('transactions on the broker', () => {
     const offsets = await admin.fetchTopicOffsets(topic);
     // Four offsets used: the aborted record, its abort marker, two records; the commit marker makes five.
     expect(offsets[0]?.high).toBe('5');
+  });
+
+  it('lets a state reader finish when a partition ends with an aborted transaction (a crashed writer’s tail)', async () => {
+    const tail = unique('test.tx-tail');
+    await admin.createTopics({ topics: [{ topic: tail, numPartitions: 1 }], waitForLeaders: true });
+    try {
+      const producer = kafka.producer({ transactionalId: unique('test-tx'), idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      const committed = await producer.transaction();
+      await committed.send({ topic: tail, messages: [{ value: 'kept' }] });
+      await committed.commit();
+      const aborted = await producer.transaction();
+      await aborted.send({ topic: tail, messages: Array.from({ length: 50 }, (_, i) => ({ value: `aborted-${i}` })) });
+      await aborted.abort();
+      await producer.disconnect();
+
+      const read: string[] = [];
+      const started = Date.now();
+      await readFromStart(kafka, { topics: [tail], groupPrefix: 'test.reader.', follow: false }, async (message) => {
+        read.push(message.value!.toString());
+      });
+      expect(read).toEqual(['kept']);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await admin.deleteTopics({ topics: [tail] });
+    }
   });
 });
