@@ -114,13 +114,17 @@ export class ContractRegistry {
     return resolver;
   }
 
-  /** 4xx from the registry: the id is unknown (dead-letter); anything else: the registry is unreachable (retry). */
+  /**
+   * 404 from the registry: the id is unknown (dead-letter); anything else: the registry is
+   * unreachable (retry). Not any 4xx: the registry client reports a refused connection as a
+   * 400, which must not dead-letter a record.
+   */
   private async writerSchema(id: number): Promise<unknown> {
     try {
       return await this.registry.getSchema(id);
     } catch (cause) {
       const status = (cause as { status?: number }).status;
-      if (status !== undefined && status >= 400 && status < 500) throw new DecodeError(`schema id ${id} is unknown to the registry`, { cause });
+      if (status === 404) throw new DecodeError(`schema id ${id} is unknown to the registry`, { cause });
       infraError('schema-registry');
       throw new RegistryUnavailableError(`schema id ${id}: ${(cause as Error).message}`, { cause });
     }
