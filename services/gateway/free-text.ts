@@ -5,7 +5,7 @@
  * leave alone what only looks similar: dates, case references, container and IMO numbers,
  * UN/LOCODEs, quantities and amounts.
  */
-export type IdentifierKind = 'email' | 'iban' | 'phone' | 'licence-plate' | 'document-number';
+export type IdentifierKind = 'email' | 'iban' | 'phone' | 'licence-plate' | 'document-number' | 'crypto-address' | 'vin' | 'date-of-birth';
 
 interface Pattern {
   kind: IdentifierKind;
@@ -23,7 +23,22 @@ export function isValidIban(candidate: string): boolean {
   return remainder === 1;
 }
 
-const looksLikeDate = (s: string): boolean => /^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}/.test(s);
+/**
+ * A date written with separators (14/03/1987, 2026-11-18, 3.1.89), which a phone pattern would
+ * otherwise take; `0470/12.34.56` is not one (no day, month or year fits).
+ */
+const looksLikeDate = (s: string): boolean => {
+  const m = /^(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})(?!\d)/.exec(s);
+  if (!m) return false;
+  const [a, b, c] = [m[1]!, m[2]!, m[3]!];
+  const year = (y: string) => y.length === 2 || (y.length === 4 && /^(?:1[89]|20)/.test(y));
+  const day = (d: string) => d.length <= 2 && Number(d) >= 1 && Number(d) <= 31;
+  const month = (x: string) => Number(x) >= 1 && Number(x) <= 12;
+  return (a.length === 4 && year(a) && month(b) && day(c)) || (day(a) && month(b) && year(c));
+};
+
+const MONTH_WORDS = 'jan(?:uary|uari|vier|uar)?|feb(?:ruary|ruari|ruar)?|f[ée]v(?:rier)?|m(?:arch|aart|ars|[äa]rz|rt)|apr(?:il)?|avr(?:il)?|ma[iy]|mei|jun[ei]?|juin|jul[iy]?|juil(?:let)?|aug(?:ust|ustus)?|ao[ûu]t|sep(?:t|tember|tembre)?|o[ck]t(?:ober|obre)?|nov(?:ember|embre)?|d[ée]c(?:ember|embre)?|dez(?:ember)?';
+const WRITTEN_DATE = `(?:\\d{4}-\\d{2}-\\d{2}|\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}|\\d{1,2}(?:st|nd|rd|th|e|er)?\\s+(?:${MONTH_WORDS})\\.?\\s+\\d{4}|(?:${MONTH_WORDS})\\.?\\s+\\d{1,2},?\\s+\\d{4})`;
 
 const NL_SIDECODES = [
   '[A-Z]{2}-\\d{2}-\\d{2}', '\\d{2}-\\d{2}-[A-Z]{2}', '\\d{2}-[A-Z]{2}-\\d{2}', '[A-Z]{2}-\\d{2}-[A-Z]{2}',
@@ -32,16 +47,39 @@ const NL_SIDECODES = [
   '\\d-[A-Z]{2}-\\d{3}', '\\d{3}-[A-Z]{2}-\\d',
 ];
 
+const AT = String.raw`(?:\s*@\s*|\s*[\[({<]\s*(?:at|@)\s*[\])}>]\s*|\s+at\s+)`;
+const DOT = String.raw`(?:\.|\s*[\[({<]\s*(?:dot|punt|point|\.)\s*[\])}>]\s*|\s+dot\s+)`;
+
 const PATTERNS: Pattern[] = [
+  // Dates of birth where the text says so (born, geboren, né, °, DOB): the date, in any usual form.
+  { kind: 'date-of-birth', regex: new RegExp(String.raw`(?<=\b(?:born(?: on)?|geboren(?: op)?|geb\.|n[ée]e?(?: le)?|date of birth|dob|°)\s*:?\s*)${WRITTEN_DATE}`, 'giu') },
   { kind: 'email', regex: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
+  // Obfuscated: drugs.boss [at] example [dot] nl, jan (at) politie.nl, name at domain dot be.
+  {
+    kind: 'email',
+    regex: new RegExp(String.raw`\b[A-Za-z0-9._%+-]+${AT}[A-Za-z0-9-]+(?:${DOT}[A-Za-z0-9-]+)*${DOT}[A-Za-z]{2,6}\b`, 'gi'),
+    accept: (m) => /[\[({<]|\s(?:at|dot)\s/i.test(m) || m.includes('@'),
+  },
+  // Bitcoin (bech32 and legacy), Ethereum, Monero.
+  { kind: 'crypto-address', regex: /\b(?:bc1[ac-hj-np-z02-9]{11,71}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40}|4[0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b/g, accept: (m) => /\d/.test(m) && /[a-zA-Z]/.test(m) },
+  // A Belgian national register number (YY.MM.DD-NNN.CC) and identity-card number (NNN-NNNNNNN-NN).
+  { kind: 'document-number', regex: /(?<![\w./-])(?:\d{2}\.\d{2}\.\d{2}[-. ]\d{3}\.\d{2}|\d{3}-\d{7}-\d{2})(?![\w-])/g },
+  // Vehicle identification numbers: 17 characters, no I, O or Q, letters and digits mixed.
+  { kind: 'vin', regex: /\b[A-HJ-NPR-Z0-9]{17}\b/g, accept: (m) => /\d.*\d.*\d/.test(m) && /[A-Z].*[A-Z]/.test(m) },
   { kind: 'iban', regex: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b/g, accept: isValidIban },
   // International (+32 / 0032) or national trunk prefix 0, then 8 to 12 more digits.
-  { kind: 'phone', regex: /(?<![\w+])(?:(?:\+|00)[1-9]\d{0,2}(?:[ ./-]?\(0\))?(?:[ ./-]?\d){7,12}|0[1-9](?:[ ./-]?\d){7,9})(?![\w])/g, accept: (m) => !looksLikeDate(m) },
+  // Not inside a dotted reference (PV AN.55.L1.080238/2021) or a longer number.
+  { kind: 'phone', regex: /(?<![\w+./])(?:(?:\+|00)[1-9]\d{0,2}(?:[ ./-]?\(0\))?(?:[ ./-]?\d){7,12}|0[1-9](?:[ ./-]?\d){7,9})(?![\w/])/g, accept: (m) => !looksLikeDate(m) },
+  // Luxembourg mobiles without a prefix: 621 123 456.
+  { kind: 'phone', regex: /(?<![\w+./])6[2-9]1[ .]?\d{3}[ .]?\d{3}(?![\w/])/g },
   {
     kind: 'licence-plate',
     regex: new RegExp(
       [
-        '[1-9]-[A-Z]{3}-\\d{3}', // Belgium
+        '[1-9]-?[A-Z]{3}-?\\d{3}', // Belgium, with or without dashes (1-ABC-234, 1ABC234)
+        '[A-Z]{2}\\d{3}[A-Z]{2}', // France and Italy without dashes (AB123CD)
+        '\\d{4}[ -]?[B-DF-HJ-NP-TV-Z]{3}', // Spain (1234 BCD)
+        '(?:[A-Z]{2}\\d{3}[A-Z]|[A-Z]\\d{3}[A-Z]{2}|\\d{2}[A-Z]{3}\\d|\\d[A-Z]{3}\\d{2})', // the Netherlands without dashes (HX123B)
         ...NL_SIDECODES, // the Netherlands (France's AB-123-CD is sidecode-shaped too)
         '[A-Z]{2}-\\d{3}-[A-Z]{2}', // France
         '[A-ZÄÖÜ]{1,3}-[A-Z]{1,2} \\d{1,4}[EH]?', // Germany: K-AB 1234

@@ -13,7 +13,7 @@ import { DecodeError, type ContractRegistry } from '../shared/registry.ts';
 import { topics } from '../shared/topology.ts';
 import type { AuditFacts } from './audit-chain.ts';
 import type { LedgerView } from './delivery-ledger.ts';
-import { decide, RULES, type Decision, type PseudonymKey } from './policy-engine.ts';
+import { actionsForRecipient, decide, RULES, type Decision, type PseudonymKey } from './policy-engine.ts';
 import type { Policy } from './policy.ts';
 import { validateNotice, type RejectionCode } from './validation.ts';
 
@@ -319,7 +319,7 @@ export class NoticeProcessor {
       deliveredAt: now,
       expiresAt: d.expiresAt!,
       part: copy.part,
-      fieldActions: copy.fieldActions,
+      fieldActions: actionsForRecipient(copy.fieldActions),
       notice: copy.notice,
     };
   }

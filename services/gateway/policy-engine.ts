@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import type { DataProtectionTag } from '../shared/contract.ts';
+import { DeclaredMasker, dateDeclared, declaredBySubject, nameDeclared, numberDeclared, streetDeclared, type Declared } from './declared-identifiers.ts';
 import { maskIdentifiers } from './free-text.ts';
 import { CLASSIFICATIONS, type Agreement, type Policy, type SubjectRole } from './policy.ts';
 
@@ -124,6 +125,8 @@ interface FilterContext {
   mode: Mode;
   specialAllowed: boolean;
   maskFreeText: boolean;
+  /** Rule 7: what the notice declares that this destination may not have, masked wherever it reappears. */
+  declared: DeclaredMasker;
 }
 
 /** Rules 1, 4 and 5: what happens to the personal data of a subject with this role. */
@@ -220,10 +223,18 @@ class Filter {
         this.act({ parent: subjectsAt, name: i }, 'REMOVED', rule, `data subject with role ${role}`);
         return;
       }
+      if (disposition === 'keep' && this.ctx.mode === 'safeguards') this.dropDerivedDocuments(subject, { parent: subjectsAt, name: i });
       this.walk(subject, { parent: subjectsAt, name: i }, 'subjects[]', disposition, rule);
       kept.push(subject);
     });
     copy.subjects = kept;
+    // A link to a subject this destination does not get goes with the subject.
+    for (const list of ['vehicles', 'financial'] as const) {
+      for (const item of (copy[list] as { [key: string]: Json }[] | undefined) ?? []) {
+        const linked = item.linkedSubjectId;
+        if (typeof linked === 'string' && this.roles.get(linked) === 'remove') item.linkedSubjectId = null;
+      }
+    }
     for (const key in copy) {
       const value = copy[key]!;
       if (key === 'subjects' || isEmpty(value)) continue;
@@ -259,10 +270,31 @@ class Filter {
     }
     if (!parent || key === undefined || isEmpty(value)) return;
     const leafSchemaPath = Array.isArray(value) ? childPath(schemaPath, '[]') : schemaPath;
-    // A leaf the schema does not tag counts as personal data (fail closed).
+    // A leaf the schema does not tag counts as personal data (fail closed), and its text is scanned.
     const tag: DataProtectionTag = this.ctx.policy.tags.get(leafSchemaPath) ?? 'identifier';
     if (!PERSONAL.includes(tag)) return;
     this.leaf(parent, key, value, path, tag, owner, ownerRule);
+    if (parent[key] === value && (this.ctx.policy.untagged.has(leafSchemaPath) || !this.ctx.policy.tags.has(leafSchemaPath)) && tag !== 'free-text') this.mask(parent, key, value, path);
+  }
+
+  /**
+   * Rule 5, a derived identifier is the identifier: where the date of birth goes only as a
+   * year, a document number that contains the full date (a Belgian national register number,
+   * YY.MM.DD-…) does not go either.
+   */
+  private dropDerivedDocuments(subject: { [key: string]: Json }, at: Where): void {
+    const dob = typeof subject.dateOfBirth === 'string' ? /^(\d{2})(\d{2})-(\d{2})-(\d{2})$/.exec(subject.dateOfBirth) : null;
+    if (!dob || !Array.isArray(subject.documents)) return;
+    const [, , yy, mm, dd] = dob as unknown as [string, string, string, string, string];
+    const forms = [`${yy}${mm}${dd}`, `${dd}${mm}${yy}`];
+    const documents = subject.documents as { [key: string]: Json }[];
+    const keep: Json[] = [];
+    documents.forEach((d, j) => {
+      const digits = String(d.number ?? '').replace(/\D/g, '');
+      if (forms.some((f) => digits.includes(f))) this.act({ parent: { parent: at, name: 'documents' }, name: j }, 'REMOVED', RULES.thirdCountry, 'carries the date of birth');
+      else keep.push(d);
+    });
+    subject.documents = keep;
   }
 
   private remove(parent: { [key: string]: Json }, key: string, path: Where, rule: string, detail: string | null = null): void {
@@ -270,12 +302,30 @@ class Filter {
     this.act(path, 'REMOVED', rule, detail);
   }
 
+  /** Rule 7 on one string: first what the notice declares and this destination may not have, then the patterns. */
   private mask(parent: { [key: string]: Json }, key: string, value: Json, path: Where): void {
-    if (!this.ctx.maskFreeText || typeof value !== 'string') return;
-    const masked = maskIdentifiers(value);
-    if (masked.text === value) return;
-    parent[key] = masked.text;
-    this.act(path, 'MASKED', RULES.freeText, Object.entries(masked.counts).sort().map(([k, n]) => `${n} ${k}`).join(', '));
+    if (typeof value !== 'string') {
+      if (Array.isArray(value)) value.forEach((item, i) => this.mask(value as unknown as { [key: string]: Json }, String(i), item, { parent: path, name: i }));
+      return;
+    }
+    let text = value;
+    const counts = new Map<string, number>();
+    const add = (found: Partial<Record<string, number>>) => {
+      for (const [k, n] of Object.entries(found)) counts.set(k, (counts.get(k) ?? 0) + (n ?? 0));
+    };
+    if (!this.ctx.declared.empty) {
+      const declared = this.ctx.declared.mask(text);
+      text = declared.text;
+      add(declared.counts);
+    }
+    if (this.ctx.maskFreeText) {
+      const patterns = maskIdentifiers(text);
+      text = patterns.text;
+      add(patterns.counts);
+    }
+    if (text === value) return;
+    parent[key] = text;
+    this.act(path, 'MASKED', RULES.freeText, [...counts].sort().map(([k, n]) => `${n} ${k}`).join(', '));
   }
 
   private leaf(parent: { [key: string]: Json }, key: string, value: Json, path: Where, tag: DataProtectionTag, owner: Disposition | null, ownerRule: string | null): void {
@@ -331,7 +381,9 @@ function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: N
     specialAllowed: notice.specialCategories.strictlyNecessary && agreement.specialCategories && !third,
     // Rule 7: mask unless the destination may receive every kind of personal data.
     maskFreeText: mode !== 'eu' || ALL_ROLES.some((r) => !agreement.personalDataRoles.includes(r)),
+    declared: new DeclaredMasker([]),
   };
+  ctx.declared = new DeclaredMasker(withheldDeclarations(ctx, notice));
   const filter = new Filter(ctx);
   const filtered = filter.apply(notice);
   // Rule 10: a copy names no other recipient.
@@ -343,6 +395,42 @@ function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: N
     filtered.handling = { ...filtered.handling, code: 'H2' };
   }
   return { part: mode === 'non-personal' ? 'NON_PERSONAL' : 'FULL', notice: filtered, fieldActions: filter.actions };
+}
+
+/**
+ * Rule 7: everything the notice declares about a subject or an identifier that this destination
+ * does not get in the structured fields (the subject removed or pseudonymised, an unlinked or
+ * linked identifier removed, a street or a full date of birth generalised).
+ */
+function withheldDeclarations(ctx: FilterContext, notice: Notice): Declared[] {
+  const out: Declared[] = [];
+  const disposition = new Map<string, Disposition>();
+  for (const s of notice.subjects) {
+    const d = subjectDisposition(ctx, s.role).disposition;
+    disposition.set(s.subjectId, d);
+    if (d !== 'keep') out.push(...declaredBySubject(s));
+    else if (ctx.mode === 'safeguards') {
+      for (const a of s.addresses) if (a.street) out.push(...streetDeclared(a.street));
+      if (s.dateOfBirth && s.dateOfBirth.length > 4) out.push(...dateDeclared(s.dateOfBirth));
+    }
+  }
+  const unlinked = unlinkedDisposition(ctx).disposition;
+  const of = (id: string | null) => (id !== null && disposition.has(id) ? disposition.get(id)! : unlinked);
+  for (const v of notice.vehicles) if (of(v.linkedSubjectId) !== 'keep') out.push(...numberDeclared(v.licencePlate), ...numberDeclared(v.vin));
+  for (const f of notice.financial) if (of(f.linkedSubjectId) !== 'keep') out.push(...numberDeclared(f.value), ...nameDeclared(f.holderName));
+  for (const p of notice.parcels) {
+    if (unlinked !== 'keep') out.push(...numberDeclared(p.trackingNumber), ...nameDeclared(p.senderName), ...nameDeclared(p.recipientName));
+    if ((unlinked !== 'keep' || ctx.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street));
+  }
+  return out;
+}
+
+/**
+ * What a copy tells its recipient about what was withheld: which fields, never who (a removed
+ * subject's role would say that a witness or a victim exists).
+ */
+export function actionsForRecipient(actions: FieldAction[]): FieldAction[] {
+  return actions.map((a) => (/^subjects\[\d+\]$/.test(a.path) && a.action === 'REMOVED' ? { ...a, detail: 'data subject withheld under the agreement' } : a));
 }
 
 function rulesOf(base: string[], actions: FieldAction[]): string[] {

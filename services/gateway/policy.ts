@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { JSONSchemaType } from 'ajv';
 import type avro from 'avsc';
 import { loadYamlFile } from '../shared/config-file.ts';
-import { dataProtectionTags, loadContract, type DataProtectionTag } from '../shared/contract.ts';
+import { dataProtectionTags, loadContract, untaggedFields, type DataProtectionTag } from '../shared/contract.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { DEFAULT_LIMITS_FILE, loadLimits, RecordBounds } from '../shared/notice-bounds.ts';
@@ -38,6 +38,8 @@ export interface Policy {
   parties: Map<string, Party>;
   /** Tags of the notice schema's leaves: `subjects[].familyName` → identifier. */
   tags: Map<string, DataProtectionTag>;
+  /** Leaves the schema does not tag: treated as identifiers and scanned as free text (fail closed). */
+  untagged: ReadonlySet<string>;
   /** Bounds on every string, array and number of a notice (config/limits.yaml). */
   bounds: RecordBounds;
   /** sha256 over the agreements, parties and limits files, first 16 hex digits. */
@@ -148,5 +150,6 @@ export function loadPolicy(agreementsFile = DEFAULT_AGREEMENTS_FILE, partiesFile
 
   const bounds = new RecordBounds(loadContract().schemas.notice, loadLimits(limitsFile));
   const version = createHash('sha256').update(readFileSync(agreementsFile)).update(readFileSync(partiesFile)).update(readFileSync(limitsFile)).digest('hex').slice(0, 16);
-  return { agreements: agreements as Agreement[], parties, tags: dataProtectionTags(loadContract().schemas.notice), bounds, version };
+  const noticeSchema = loadContract().schemas.notice;
+  return { agreements: agreements as Agreement[], parties, tags: dataProtectionTags(noticeSchema), untagged: new Set(untaggedFields(noticeSchema)), bounds, version };
 }

@@ -1,0 +1,240 @@
+/**
+ * Rule 7, the notice's own declarations: what the structured fields say about a subject or an
+ * identifier is masked wherever it reappears in the text of a copy whose destination may not
+ * have it, in the usual written forms: names in either order, with initials, accents or case
+ * changed; phone numbers with or without the country code or trunk prefix and any separators;
+ * e-mail addresses, also written `name [at] domain [dot] nl`; document numbers, plates, IBANs,
+ * VINs, crypto and tracking numbers with or without separators; street addresses; dates of
+ * birth as ISO, day/month/year or with the month in words (en, nl, fr, de).
+ */
+export type DeclaredKind = 'name' | 'phone' | 'email' | 'number' | 'address' | 'date-of-birth';
+
+export interface Declared {
+  kind: DeclaredKind;
+  /** A regular expression source matching the written forms, for the folded text (lower case, no accents). */
+  pattern: string;
+}
+
+/** Lower case without accents, one UTF-16 unit for one, so positions in the folded text are those of the original. */
+export function fold(text: string): string {
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  let out = '';
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    const lower = (ch.normalize('NFD')[0] ?? ch).toLowerCase();
+    out += lower.length === 1 ? lower : ch;
+  }
+  return out;
+}
+
+const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const SEP = '[\\s./-]*';
+const B = '(?<![\\p{L}\\p{N}])';
+const E = '(?![\\p{L}\\p{N}])';
+
+/** Letters and digits only, folded: `BE71 0961-2345` → `be7109612345`. */
+export const alnum = (value: string): string => fold(value).replace(/[^\p{L}\p{N}]/gu, '');
+
+/** An identifier written with any separators between its characters (or none). */
+function spaced(value: string): string | null {
+  const chars = [...alnum(value)];
+  if (chars.length < 5) return null;
+  return `${B}${chars.map(escape).join(SEP)}${E}`;
+}
+
+/** The digits that identify a phone number whatever its prefix: without +CC, 00CC or the trunk 0. */
+export function nationalNumber(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  if (/^\+/.test(phone.trim()) || digits.startsWith('00')) {
+    const rest = digits.startsWith('00') ? digits.slice(2) : digits;
+    // Country codes of the parties are one to three digits; try the ones used by the exchange.
+    for (const cc of ['1', '31', '32', '33', '34', '39', '49', '55', '57', '51', '352', '507', '591', '593', '595']) {
+      if (rest.startsWith(cc)) return rest.slice(cc.length).replace(/^0/, '');
+    }
+    return rest.slice(2);
+  }
+  return digits.replace(/^0/, '');
+}
+
+function phonePattern(phone: string): string | null {
+  const nsn = nationalNumber(phone);
+  if (nsn.length < 6) return null;
+  const prefix = `(?:(?:\\+|00)${SEP}\\d{1,3}${SEP}(?:\\(0\\)${SEP})?|0${SEP})?`;
+  return `(?<![\\p{L}\\p{N}+])${prefix}${[...nsn].join(SEP)}${E}`;
+}
+
+function emailPattern(email: string): string | null {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return null;
+  const local = fold(email.slice(0, at));
+  const domain = fold(email.slice(at + 1));
+  const dot = '(?:\\.|\\s*[[(]\\s*dot\\s*[\\])]\\s*|\\s+dot\\s+|\\s+punt\\s+|\\s+point\\s+)';
+  const atSign = '(?:@|\\s*[[(]\\s*at\\s*[\\])]\\s*|\\s+at\\s+|\\s+apenstaartje\\s+|\\s+arobase\\s+)';
+  const part = (s: string) => s.split('.').map(escape).join(dot);
+  return `${B}${part(local)}${atSign}${part(domain)}${E}`;
+}
+
+const MONTHS: string[][] = [
+  ['january', 'januari', 'janvier', 'januar', 'jan'],
+  ['february', 'februari', 'fevrier', 'februar', 'feb', 'fev'],
+  ['march', 'maart', 'mars', 'marz', 'maerz', 'mar', 'mrt'],
+  ['april', 'avril', 'apr', 'avr'],
+  ['may', 'mei', 'mai'],
+  ['june', 'juni', 'juin', 'jun'],
+  ['july', 'juli', 'juillet', 'jul', 'juil'],
+  ['august', 'augustus', 'aout', 'aug'],
+  ['september', 'septembre', 'sep', 'sept'],
+  ['october', 'oktober', 'octobre', 'oct', 'okt'],
+  ['november', 'novembre', 'nov'],
+  ['december', 'dezember', 'decembre', 'dec', 'dez'],
+];
+
+function datePattern(date: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return null;
+  const [, y, mm, dd] = m as unknown as [string, string, string, string];
+  const d = String(Number(dd));
+  const mo = String(Number(mm));
+  const day = `0?${d}`;
+  const month = `0?${mo}`;
+  const names = `(?:${MONTHS[Number(mm) - 1]!.join('|')})\\.?`;
+  const yy = y.slice(2);
+  const forms = [
+    `${y}${SEP}${mm}${SEP}${dd}`,
+    `${day}\\s*[./-]\\s*${month}\\s*[./-]\\s*(?:${y}|${yy})`,
+    `${day}(?:st|nd|rd|th|e|er)?\\s+${names}\\s+${y}`,
+    `${names}\\s+${day}(?:st|nd|rd|th)?,?\\s+${y}`,
+  ];
+  return `${B}(?:${forms.join('|')})${E}`;
+}
+
+/** Names: the full name in either order, with initials, and the family name alone; aliases as written. */
+function namePatterns(family: string | null, given: string | null): string[] {
+  const words = (s: string) => fold(s).split(/[\s,]+/).filter(Boolean).map(escape);
+  const join = (parts: string[]) => parts.join('[\\s,.-]+');
+  const out: string[] = [];
+  const f = family ? words(family) : [];
+  const g = given ? words(given) : [];
+  if (f.length && g.length) {
+    out.push(`${B}${join([...g, ...f])}${E}`, `${B}${join(f)}\\s*,?\\s*${join(g)}${E}`);
+    out.push(`${B}${g.map((w) => `${w[0]}\\.?`).join('\\s*')}\\s*${join(f)}${E}`);
+  }
+  // The family name alone when it is distinctive enough not to be an ordinary word.
+  if (f.length && f.join('').length >= 4) out.push(`${B}${join(f)}${E}`);
+  return out;
+}
+
+export interface SubjectLike {
+  familyName?: string | null;
+  givenNames?: string | null;
+  aliases?: string[];
+  dateOfBirth?: string | null;
+  phoneNumbers?: string[];
+  emailAddresses?: string[];
+  documents?: Array<{ number: string | null }>;
+  addresses?: Array<{ street: string | null }>;
+}
+
+/** Everything a subject's structured fields declare, as patterns. */
+export function declaredBySubject(s: SubjectLike): Declared[] {
+  const out: Declared[] = [];
+  for (const pattern of namePatterns(s.familyName ?? null, s.givenNames ?? null)) out.push({ kind: 'name', pattern });
+  for (const alias of s.aliases ?? []) {
+    const p = alias.trim().length >= 3 ? `${B}${fold(alias.trim()).split(/\s+/).map(escape).join('\\s+')}${E}` : null;
+    if (p) out.push({ kind: 'name', pattern: p });
+  }
+  if (s.dateOfBirth) {
+    const p = datePattern(s.dateOfBirth);
+    if (p) out.push({ kind: 'date-of-birth', pattern: p });
+  }
+  for (const phone of s.phoneNumbers ?? []) {
+    const p = phonePattern(phone);
+    if (p) out.push({ kind: 'phone', pattern: p });
+  }
+  for (const email of s.emailAddresses ?? []) {
+    const p = emailPattern(email);
+    if (p) out.push({ kind: 'email', pattern: p });
+  }
+  for (const d of s.documents ?? []) out.push(...numberDeclared(d.number));
+  for (const a of s.addresses ?? []) if (a.street) out.push(...streetDeclared(a.street));
+  return out;
+}
+
+export function numberDeclared(value: string | null | undefined): Declared[] {
+  const p = value ? spaced(value) : null;
+  return p ? [{ kind: 'number', pattern: p }] : [];
+}
+
+export function nameDeclared(value: string | null | undefined): Declared[] {
+  if (!value || value.trim().length < 4) return [];
+  return [{ kind: 'name', pattern: `${B}${fold(value.trim()).split(/[\s,.]+/).filter(Boolean).map(escape).join('[\\s,.-]+')}${E}` }];
+}
+
+export function streetDeclared(street: string): Declared[] {
+  const words = fold(street).split(/\s+/).filter(Boolean).map(escape);
+  if (words.join('').length < 5) return [];
+  const out: Declared[] = [{ kind: 'address', pattern: `${B}${words.join('\\s+')}${E}` }];
+  // The street without its number ("Kribbestraat" of "Kribbestraat 3").
+  const name = words.filter((w) => !/\d/.test(w));
+  if (name.length && name.length < words.length && name.join('').length >= 6) out.push({ kind: 'address', pattern: `${B}${name.join('\\s+')}${E}` });
+  return out;
+}
+
+export const phoneDeclared = (value: string): Declared[] => {
+  const p = phonePattern(value);
+  return p ? [{ kind: 'phone', pattern: p }] : [];
+};
+export const emailDeclared = (value: string): Declared[] => {
+  const p = emailPattern(value);
+  return p ? [{ kind: 'email', pattern: p }] : [];
+};
+export const dateDeclared = (value: string): Declared[] => {
+  const p = datePattern(value);
+  return p ? [{ kind: 'date-of-birth', pattern: p }] : [];
+};
+
+export interface MaskedText {
+  text: string;
+  counts: Partial<Record<DeclaredKind, number>>;
+}
+
+/** A compiled set of declarations: masks every occurrence in a text, longest first. */
+export class DeclaredMasker {
+  private readonly compiled: Array<{ kind: DeclaredKind; regex: RegExp }>;
+
+  constructor(declared: Declared[]) {
+    const seen = new Set<string>();
+    this.compiled = declared
+      .filter((d) => !seen.has(d.pattern) && seen.add(d.pattern))
+      .map((d) => ({ kind: d.kind, regex: new RegExp(d.pattern, 'gu') }));
+  }
+
+  get empty(): boolean {
+    return this.compiled.length === 0;
+  }
+
+  mask(text: string): MaskedText {
+    if (this.compiled.length === 0) return { text, counts: {} };
+    const folded = fold(text);
+    const spans: Array<{ start: number; end: number; kind: DeclaredKind }> = [];
+    for (const { kind, regex } of this.compiled) {
+      regex.lastIndex = 0;
+      for (const m of folded.matchAll(regex)) spans.push({ start: m.index, end: m.index + m[0].length, kind });
+    }
+    if (spans.length === 0) return { text, counts: {} };
+    // Longest first, then drop what overlaps a span already taken.
+    spans.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+    const taken: typeof spans = [];
+    for (const s of spans) if (!taken.some((t) => s.start < t.end && t.start < s.end)) taken.push(s);
+    taken.sort((a, b) => a.start - b.start);
+    const counts: Partial<Record<DeclaredKind, number>> = {};
+    let out = '';
+    let at = 0;
+    for (const s of taken) {
+      out += `${text.slice(at, s.start)}[${s.kind} removed]`;
+      at = s.end;
+      counts[s.kind] = (counts[s.kind] ?? 0) + 1;
+    }
+    return { text: out + text.slice(at), counts };
+  }
+}
