@@ -13,6 +13,8 @@ export interface Declared {
   kind: DeclaredKind;
   /** A regular expression source matching the written forms, for the folded text (lower case, no accents). */
   pattern: string;
+  /** A piece of folded text every written form contains: a text without it is not searched. */
+  anchor: string;
 }
 
 /** Lower case without accents, one UTF-16 unit for one, so positions in the folded text are those of the original. */
@@ -20,11 +22,21 @@ export function fold(text: string): string {
   if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
   let out = '';
   for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i]!;
-    const lower = (ch.normalize('NFD')[0] ?? ch).toLowerCase();
-    out += lower.length === 1 ? lower : ch;
+    const code = text.charCodeAt(i);
+    out += code < 128 ? text[i]!.toLowerCase() : foldChar(text[i]!);
   }
   return out;
+}
+
+const foldedChars = new Map<string, string>();
+function foldChar(ch: string): string {
+  let f = foldedChars.get(ch);
+  if (f === undefined) {
+    const lower = (ch.normalize('NFD')[0] ?? ch).toLowerCase();
+    f = lower.length === 1 ? lower : ch;
+    foldedChars.set(ch, f);
+  }
+  return f;
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -41,6 +53,9 @@ function spaced(value: string): string | null {
   if (chars.length < 5) return null;
   return `${B}${chars.map(escape).join(SEP)}${E}`;
 }
+
+/** The last two letters or digits: together in every usual notation of a number (groups of two or more). */
+const tail = (value: string): string => alnum(value).slice(-2);
 
 /** The digits that identify a phone number whatever its prefix: without +CC, 00CC or the trunk 0. */
 export function nationalNumber(phone: string): string {
@@ -138,23 +153,15 @@ export interface SubjectLike {
 /** Everything a subject's structured fields declare, as patterns. */
 export function declaredBySubject(s: SubjectLike): Declared[] {
   const out: Declared[] = [];
-  for (const pattern of namePatterns(s.familyName ?? null, s.givenNames ?? null)) out.push({ kind: 'name', pattern });
+  const familyAnchor = fold(s.familyName ?? '').split(/[\s,]+/).filter(Boolean)[0] ?? '';
+  for (const pattern of namePatterns(s.familyName ?? null, s.givenNames ?? null)) out.push({ kind: 'name', pattern, anchor: familyAnchor });
   for (const alias of s.aliases ?? []) {
-    const p = alias.trim().length >= 3 ? `${B}${fold(alias.trim()).split(/\s+/).map(escape).join('\\s+')}${E}` : null;
-    if (p) out.push({ kind: 'name', pattern: p });
+    const words = fold(alias.trim()).split(/\s+/).filter(Boolean);
+    if (alias.trim().length >= 3) out.push({ kind: 'name', pattern: `${B}${words.map(escape).join('\\s+')}${E}`, anchor: words[0]! });
   }
-  if (s.dateOfBirth) {
-    const p = datePattern(s.dateOfBirth);
-    if (p) out.push({ kind: 'date-of-birth', pattern: p });
-  }
-  for (const phone of s.phoneNumbers ?? []) {
-    const p = phonePattern(phone);
-    if (p) out.push({ kind: 'phone', pattern: p });
-  }
-  for (const email of s.emailAddresses ?? []) {
-    const p = emailPattern(email);
-    if (p) out.push({ kind: 'email', pattern: p });
-  }
+  if (s.dateOfBirth) out.push(...dateDeclared(s.dateOfBirth));
+  for (const phone of s.phoneNumbers ?? []) out.push(...phoneDeclared(phone));
+  for (const email of s.emailAddresses ?? []) out.push(...emailDeclared(email));
   for (const d of s.documents ?? []) out.push(...numberDeclared(d.number));
   for (const a of s.addresses ?? []) if (a.street) out.push(...streetDeclared(a.street));
   return out;
@@ -162,35 +169,39 @@ export function declaredBySubject(s: SubjectLike): Declared[] {
 
 export function numberDeclared(value: string | null | undefined): Declared[] {
   const p = value ? spaced(value) : null;
-  return p ? [{ kind: 'number', pattern: p }] : [];
+  return p ? [{ kind: 'number', pattern: p, anchor: tail(value!) }] : [];
 }
 
 export function nameDeclared(value: string | null | undefined): Declared[] {
   if (!value || value.trim().length < 4) return [];
-  return [{ kind: 'name', pattern: `${B}${fold(value.trim()).split(/[\s,.]+/).filter(Boolean).map(escape).join('[\\s,.-]+')}${E}` }];
+  const words = fold(value.trim()).split(/[\s,.]+/).filter(Boolean);
+  return [{ kind: 'name', pattern: `${B}${words.map(escape).join('[\\s,.-]+')}${E}`, anchor: words[words.length - 1]! }];
 }
 
 export function streetDeclared(street: string): Declared[] {
-  const words = fold(street).split(/\s+/).filter(Boolean).map(escape);
+  const raw = fold(street).split(/\s+/).filter(Boolean);
+  const words = raw.map(escape);
   if (words.join('').length < 5) return [];
-  const out: Declared[] = [{ kind: 'address', pattern: `${B}${words.join('\\s+')}${E}` }];
+  const name = raw.filter((w) => !/\d/.test(w));
+  const anchor = name[0] ?? raw[0]!;
+  const out: Declared[] = [{ kind: 'address', pattern: `${B}${words.join('\\s+')}${E}`, anchor }];
   // The street without its number ("Kribbestraat" of "Kribbestraat 3").
-  const name = words.filter((w) => !/\d/.test(w));
-  if (name.length && name.length < words.length && name.join('').length >= 6) out.push({ kind: 'address', pattern: `${B}${name.join('\\s+')}${E}` });
+  if (name.length && name.length < raw.length && name.join('').length >= 6) out.push({ kind: 'address', pattern: `${B}${name.map(escape).join('\\s+')}${E}`, anchor });
   return out;
 }
 
 export const phoneDeclared = (value: string): Declared[] => {
   const p = phonePattern(value);
-  return p ? [{ kind: 'phone', pattern: p }] : [];
+  return p ? [{ kind: 'phone', pattern: p, anchor: nationalNumber(value).slice(-2) }] : [];
 };
 export const emailDeclared = (value: string): Declared[] => {
   const p = emailPattern(value);
-  return p ? [{ kind: 'email', pattern: p }] : [];
+  return p ? [{ kind: 'email', pattern: p, anchor: fold(value).split(/[@.]/)[0]!.slice(0, 4) }] : [];
 };
 export const dateDeclared = (value: string): Declared[] => {
   const p = datePattern(value);
-  return p ? [{ kind: 'date-of-birth', pattern: p }] : [];
+  // Every written form carries the year, at least its last two digits.
+  return p ? [{ kind: 'date-of-birth', pattern: p, anchor: value.slice(2, 4) }] : [];
 };
 
 export interface MaskedText {
@@ -198,15 +209,25 @@ export interface MaskedText {
   counts: Partial<Record<DeclaredKind, number>>;
 }
 
-/** A compiled set of declarations: masks every occurrence in a text, longest first. */
+/** Compiled patterns, shared by the copies of a notice and by notices about the same people. */
+const compiledCache = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let regex = compiledCache.get(pattern);
+  if (!regex) {
+    if (compiledCache.size >= 20_000) compiledCache.clear();
+    regex = new RegExp(pattern, 'gu');
+    compiledCache.set(pattern, regex);
+  }
+  return regex;
+}
+
+/** A set of declarations: masks every occurrence in a text, longest first. */
 export class DeclaredMasker {
-  private readonly compiled: Array<{ kind: DeclaredKind; regex: RegExp }>;
+  private readonly compiled: Array<{ kind: DeclaredKind; pattern: string; anchor: string }>;
 
   constructor(declared: Declared[]) {
     const seen = new Set<string>();
-    this.compiled = declared
-      .filter((d) => !seen.has(d.pattern) && seen.add(d.pattern))
-      .map((d) => ({ kind: d.kind, regex: new RegExp(d.pattern, 'gu') }));
+    this.compiled = declared.filter((d) => !seen.has(d.pattern) && seen.add(d.pattern));
   }
 
   get empty(): boolean {
@@ -217,7 +238,9 @@ export class DeclaredMasker {
     if (this.compiled.length === 0) return { text, counts: {} };
     const folded = fold(text);
     const spans: Array<{ start: number; end: number; kind: DeclaredKind }> = [];
-    for (const { kind, regex } of this.compiled) {
+    for (const { kind, pattern, anchor } of this.compiled) {
+      if (anchor && !folded.includes(anchor)) continue;
+      const regex = compiled(pattern);
       regex.lastIndex = 0;
       for (const m of folded.matchAll(regex)) spans.push({ start: m.index, end: m.index + m[0].length, kind });
     }

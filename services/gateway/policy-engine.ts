@@ -228,17 +228,17 @@ class Filter {
       kept.push(subject);
     });
     copy.subjects = kept;
-    // A link to a subject this destination does not get goes with the subject.
+    for (const key in copy) {
+      const value = copy[key]!;
+      if (key === 'subjects' || isEmpty(value)) continue;
+      this.walk(value, { parent: null, name: key }, key, null, null, copy, key);
+    }
+    // A link to a subject this destination does not get goes with the subject (after the walk, which follows the links).
     for (const list of ['vehicles', 'financial'] as const) {
       for (const item of (copy[list] as { [key: string]: Json }[] | undefined) ?? []) {
         const linked = item.linkedSubjectId;
         if (typeof linked === 'string' && this.roles.get(linked) === 'remove') item.linkedSubjectId = null;
       }
-    }
-    for (const key in copy) {
-      const value = copy[key]!;
-      if (key === 'subjects' || isEmpty(value)) continue;
-      this.walk(value, { parent: null, name: key }, key, null, null, copy, key);
     }
     return copy as unknown as Notice;
   }
