@@ -20,6 +20,22 @@ describe('free-text identifiers (rule 7)', () => {
     ['German plate K-AB 1234 on the A3', 'licence-plate', 'K-AB 1234'],
     ['passport EH123456 issued in Antwerp', 'document-number', 'EH123456'],
     ['ID card NW1234567', 'document-number', 'NW1234567'],
+    ['Belgian mobile written 0470/12.34.56', 'phone', '0470/12.34.56'],
+    ['Luxembourg mobile 621 123 456 on the receipt', 'phone', '621 123 456'],
+    ['Belgian plate without dashes 1ABC234 seen', 'licence-plate', '1ABC234'],
+    ['Dutch plate without dashes HX123B', 'licence-plate', 'HX123B'],
+    ['Italian plate AB123CD in Milan', 'licence-plate', 'AB123CD'],
+    ['Spanish plate 1234 BCD in Algeciras', 'licence-plate', '1234 BCD'],
+    ['write to drugs.boss [at] example [dot] nl', 'email', 'drugs.boss [at] example [dot] nl'],
+    ['or jan (at) politie.nl', 'email', 'jan (at) politie.nl'],
+    ['wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq funded', 'crypto-address', 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'],
+    ['paid to 0x52908400098527886E0F7030069857D2E4169EE7', 'crypto-address', '0x52908400098527886E0F7030069857D2E4169EE7'],
+    ['national register 69.01.15-431.90', 'document-number', '69.01.15-431.90'],
+    ['identity card 592-1234567-89', 'document-number', '592-1234567-89'],
+    ['VIN WAUZZZ4G7EN123456 of the Audi', 'vin', 'WAUZZZ4G7EN123456'],
+    ['the suspect, born 14/03/1987 in Genk', 'date-of-birth', '14/03/1987'],
+    ['geboren op 3 januari 1989 te Breda', 'date-of-birth', '3 januari 1989'],
+    ['née le 14 mars 1987 à Liège', 'date-of-birth', '14 mars 1987'],
   ])('finds in %j the %s %j', (text, kind, value) => {
     expect(kinds(text)).toEqual([[kind, value]]);
   });
@@ -33,6 +49,10 @@ describe('free-text identifiers (rule 7)', () => {
     ['quantities and amounts', '1.250 kg cocaine, EUR 250 000 in cash, 4 500 pills'],
     ['an IBAN-shaped string with a wrong check digit', 'reference NL00ABNA0417164300'],
     ['a sub-national party code', 'Shared with DE-NW and SENN-POST partners'],
+    ['a Belgian PV number', 'PV AN.55.L1.080238/2021 of the Antwerp police'],
+    ['a date that is not a date of birth', 'Seized on 14/03/2026, analysed on 3 januari 2027'],
+    ['large amounts with spaces', 'EUR 250 000 000 laundered, 621 kg seized'],
+    ['an ordinary English sentence with at and dot', 'We met at the port; the dot on the map is Zeebrugge'],
   ])('leaves alone %s', (_what, text) => {
     expect(kinds(text)).toEqual([]);
   });
