@@ -109,8 +109,29 @@ export class NationalAdapter {
 
   async submit(caller: Caller, body: unknown, idempotencyKey?: string): Promise<Accepted> {
     const problems = this.options.validators.NoticeSubmission(body);
-    if (problems.length) throw new ApiError(400, 'invalid-notice', problems);
+    if (problems.length) throw new ApiError(400, 'invalid-notice', [...problems, ...this.semanticProblems(caller, body, problems)]);
     return this.accept(caller, body as Partial<Notice>, idempotencyKey, (n) => n);
+  }
+
+  /**
+   * One 400 lists every problem: where the shape is wrong, what the meaning checks can still say
+   * about the fields that are well formed (a caller fixes one round, not two). Nothing when the
+   * body is too far from a notice to be read.
+   */
+  private semanticProblems(caller: Caller, body: unknown, schemaProblems: string[]): string[] {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return [];
+    const lists = ['recipients', 'crimeAreas', 'subjects', 'vehicles', 'vessels', 'containers', 'parcels', 'organisations', 'financial', 'seizures', 'attachments', 'receivedFrom'];
+    const draft = { ...Object.fromEntries(lists.map((l) => [l, []])), inReplyTo: null, legalBasis: null, correction: null, refusal: null, reviewBy: null, expiresAt: null, specialCategories: { strictlyNecessary: false, justification: null }, ...(body as object) } as Record<string, unknown>;
+    const sender = draft.sender && typeof draft.sender === 'object' ? draft.sender : {};
+    const now = this.now();
+    const notice = { ...draft, noticeId: draft.noticeId ?? randomUUID(), createdAt: draft.createdAt ?? now, sender: { onBehalfOf: null, ...sender, country: caller.country } } as unknown as Notice;
+    const fieldOf = (problem: string) => problem.slice(0, problem.indexOf(':')).replace(/\[\d+\].*$/, '').replace(/\..*$/, '');
+    const wrong = new Set(schemaProblems.map(fieldOf));
+    try {
+      return (validateNotice(notice, caller.country, this.options.policy, now)?.problems ?? []).filter((p) => !wrong.has(fieldOf(p)));
+    } catch {
+      return []; // a field the checks rely on is malformed: the schema problems say which
+    }
   }
 
   /** Rule 12: the correction goes to every earlier recipient (the gateway adds them). */
@@ -134,6 +155,7 @@ export class NationalAdapter {
       kind: 'INFORMATION',
       inReplyTo: null,
       recipients: [],
+      purpose: 'Withdrawal of an earlier notice (rule 12)',
       summary: `Withdrawn: ${request.reason}`,
       reviewBy: null,
       expiresAt: null,

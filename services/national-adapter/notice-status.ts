@@ -1,7 +1,9 @@
 /**
  * What the origin sees of its notices, rebuilt from Kafka: the notices in the outboxes
- * (routing only: no content, so no personal data is kept here), the gateway's delivery
- * reports and the recipients' receipts in liaison.reports.<CC>.
+ * (routing and handling only: no summary, purpose, subjects or other content; the handling
+ * conditions and H3 text are kept because a withdrawal carries them, and they are the origin's
+ * own text, shown to the origin only), the gateway's delivery reports and the recipients'
+ * receipts in liaison.reports.<CC>.
  */
 import type { EuLiaison } from '../shared/contract-types.ts';
 import type { NoticeHistory, PermissionRecord } from '../shared/notice-references.ts';
@@ -67,6 +69,7 @@ export function routingOf(notice: Notice): Notice {
   return {
     ...notice,
     summary: '',
+    purpose: '',
     subjects: [],
     vehicles: [],
     vessels: [],

@@ -191,6 +191,13 @@ describe('bounds: one request cannot stop the exchange', () => {
     expect(await writtenSince(before)).toBe(0);
   });
 
+  it('lists the schema and the meaning problems of a body in one 400', async () => {
+    const body = submission({ subjects: [{ ...notice().subjects[0]!, dateOfBirth: '1987-13-45' }], crimeAreas: ['CANNABIS', 'CANNABIS'] });
+    const r = await post('/v1/notices', 'BE', 'system', { ...body, priority: 'SOON' });
+    expect(r.status).toBe(400);
+    expect(r.body.problems).toEqual(expect.arrayContaining(['priority: must be one of ROUTINE, URGENT', 'subjects[0].dateOfBirth: not a calendar date (month 13, day 45)', 'crimeAreas[1]: CANNABIS listed twice']));
+  });
+
   it('refuses blank and invisible reasons, and permissions for 10,000 destinations', async () => {
     const own = await accepted('BE', submission({ recipients: ['NL'], crimeAreas: ['ATM_ATTACKS'] }));
     await processed(own, 'BE');
