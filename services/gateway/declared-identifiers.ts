@@ -13,8 +13,29 @@ export interface Declared {
   kind: DeclaredKind;
   /** A regular expression source matching the written forms, for the folded text (lower case, no accents). */
   pattern: string;
-  /** A piece of folded text every written form contains: a text without it is not searched. */
-  anchor: string;
+  /**
+   * What every written form contains, so that a text without it is not searched: a folded word
+   * (`text`), or the identifier's letters and digits as they run together once separators are
+   * dropped (`alnum`; for a phone number, its national digits).
+   */
+  anchor: { text: string } | { alnum: string };
+  /** The pattern compiled, once per identifier for the life of the process (see `memo`). */
+  regex: RegExp;
+}
+
+/**
+ * Declarations by identifier (`phone:+32 470 12 34 56`): built and compiled once, found again by
+ * a short key for every copy of every notice about the same people.
+ */
+const memoised = new Map<string, Declared[]>();
+function memo(key: string, build: () => Array<Omit<Declared, 'regex'>>): Declared[] {
+  let found = memoised.get(key);
+  if (!found) {
+    if (memoised.size >= 50_000) memoised.clear();
+    found = build().map((d) => ({ ...d, regex: new RegExp(d.pattern, 'g') }));
+    memoised.set(key, found);
+  }
+  return found;
 }
 
 /** Lower case without accents, one UTF-16 unit for one, so positions in the folded text are those of the original. */
@@ -41,8 +62,14 @@ function foldChar(ch: string): string {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SEP = '[\\s./-]*';
-const B = '(?<![\\p{L}\\p{N}])';
-const E = '(?![\\p{L}\\p{N}])';
+/**
+ * Letters and digits of the folded text (Latin, Greek, Cyrillic, Hebrew, Arabic): the edges of a
+ * word. A plain class rather than Unicode properties, which made compiling a pattern cost as much
+ * as matching it a hundred times.
+ */
+const WORD = 'a-z0-9\\u00c0-\\u024f\\u0370-\\u03ff\\u0400-\\u052f\\u0590-\\u06ff';
+const B = `(?<![${WORD}])`;
+const E = `(?![${WORD}])`;
 
 /** Letters and digits only, folded: `BE71 0961-2345` → `be7109612345`. */
 export const alnum = (value: string): string => fold(value).replace(/[^\p{L}\p{N}]/gu, '');
@@ -54,8 +81,7 @@ function spaced(value: string): string | null {
   return `${B}${chars.map(escape).join(SEP)}${E}`;
 }
 
-/** The last two letters or digits: together in every usual notation of a number (groups of two or more). */
-const tail = (value: string): string => alnum(value).slice(-2);
+
 
 /** The digits that identify a phone number whatever its prefix: without +CC, 00CC or the trunk 0. */
 export function nationalNumber(phone: string): string {
@@ -75,7 +101,7 @@ function phonePattern(phone: string): string | null {
   const nsn = nationalNumber(phone);
   if (nsn.length < 6) return null;
   const prefix = `(?:(?:\\+|00)${SEP}\\d{1,3}${SEP}(?:\\(0\\)${SEP})?|0${SEP})?`;
-  return `(?<![\\p{L}\\p{N}+])${prefix}${[...nsn].join(SEP)}${E}`;
+  return `(?<![${WORD}+])${prefix}${[...nsn].join(SEP)}${E}`;
 }
 
 function emailPattern(email: string): string | null {
@@ -151,13 +177,23 @@ export interface SubjectLike {
 }
 
 /** Everything a subject's structured fields declare, as patterns. */
+const longest = (words: string[]) => words.reduce((a, b) => (b.length > a.length ? b : a), '');
+
 export function declaredBySubject(s: SubjectLike): Declared[] {
   const out: Declared[] = [];
-  const familyAnchor = fold(s.familyName ?? '').split(/[\s,]+/).filter(Boolean)[0] ?? '';
-  for (const pattern of namePatterns(s.familyName ?? null, s.givenNames ?? null)) out.push({ kind: 'name', pattern, anchor: familyAnchor });
+  out.push(
+    ...memo(`name\u0000${s.familyName ?? ''}\u0000${s.givenNames ?? ''}`, () => {
+      const anchor = { text: longest(fold(s.familyName ?? '').split(/[\s,]+/).filter(Boolean)) };
+      return namePatterns(s.familyName ?? null, s.givenNames ?? null).map((pattern) => ({ kind: 'name' as const, pattern, anchor }));
+    }),
+  );
   for (const alias of s.aliases ?? []) {
-    const words = fold(alias.trim()).split(/\s+/).filter(Boolean);
-    if (alias.trim().length >= 3) out.push({ kind: 'name', pattern: `${B}${words.map(escape).join('\\s+')}${E}`, anchor: words[0]! });
+    out.push(
+      ...memo(`alias\u0000${alias}`, () => {
+        const words = fold(alias.trim()).split(/\s+/).filter(Boolean);
+        return alias.trim().length >= 3 ? [{ kind: 'name' as const, pattern: `${B}${words.map(escape).join('\\s+')}${E}`, anchor: { text: longest(words) } }] : [];
+      }),
+    );
   }
   if (s.dateOfBirth) out.push(...dateDeclared(s.dateOfBirth));
   for (const phone of s.phoneNumbers ?? []) out.push(...phoneDeclared(phone));
@@ -168,66 +204,65 @@ export function declaredBySubject(s: SubjectLike): Declared[] {
 }
 
 export function numberDeclared(value: string | null | undefined): Declared[] {
-  const p = value ? spaced(value) : null;
-  return p ? [{ kind: 'number', pattern: p, anchor: tail(value!) }] : [];
+  if (!value) return [];
+  return memo(`number\u0000${value}`, () => {
+    const p = spaced(value);
+    return p ? [{ kind: 'number', pattern: p, anchor: { alnum: alnum(value) } }] : [];
+  });
 }
 
 export function nameDeclared(value: string | null | undefined): Declared[] {
   if (!value || value.trim().length < 4) return [];
-  const words = fold(value.trim()).split(/[\s,.]+/).filter(Boolean);
-  return [{ kind: 'name', pattern: `${B}${words.map(escape).join('[\\s,.-]+')}${E}`, anchor: words[words.length - 1]! }];
+  return memo(`holder\u0000${value}`, () => {
+    const words = fold(value.trim()).split(/[\s,.]+/).filter(Boolean);
+    return [{ kind: 'name', pattern: `${B}${words.map(escape).join('[\\s,.-]+')}${E}`, anchor: { text: longest(words) } }];
+  });
 }
 
 export function streetDeclared(street: string): Declared[] {
+  return memo(`street\u0000${street}`, () => buildStreet(street));
+}
+
+function buildStreet(street: string): Array<Omit<Declared, 'regex'>> {
   const raw = fold(street).split(/\s+/).filter(Boolean);
   const words = raw.map(escape);
   if (words.join('').length < 5) return [];
   const name = raw.filter((w) => !/\d/.test(w));
-  const anchor = name[0] ?? raw[0]!;
-  const out: Declared[] = [{ kind: 'address', pattern: `${B}${words.join('\\s+')}${E}`, anchor }];
+  const anchor = { text: name[0] ?? raw[0]! };
+  const out: Array<Omit<Declared, 'regex'>> = [{ kind: 'address', pattern: `${B}${words.join('\\s+')}${E}`, anchor }];
   // The street without its number ("Kribbestraat" of "Kribbestraat 3").
   if (name.length && name.length < raw.length && name.join('').length >= 6) out.push({ kind: 'address', pattern: `${B}${name.map(escape).join('\\s+')}${E}`, anchor });
   return out;
 }
 
-export const phoneDeclared = (value: string): Declared[] => {
-  const p = phonePattern(value);
-  return p ? [{ kind: 'phone', pattern: p, anchor: nationalNumber(value).slice(-2) }] : [];
-};
-export const emailDeclared = (value: string): Declared[] => {
-  const p = emailPattern(value);
-  return p ? [{ kind: 'email', pattern: p, anchor: fold(value).split(/[@.]/)[0]!.slice(0, 4) }] : [];
-};
-export const dateDeclared = (value: string): Declared[] => {
-  const p = datePattern(value);
-  // Every written form carries the year, at least its last two digits.
-  return p ? [{ kind: 'date-of-birth', pattern: p, anchor: value.slice(2, 4) }] : [];
-};
+export const phoneDeclared = (value: string): Declared[] =>
+  memo(`phone\u0000${value}`, () => {
+    const p = phonePattern(value);
+    return p ? [{ kind: 'phone', pattern: p, anchor: { alnum: nationalNumber(value) } }] : [];
+  });
+export const emailDeclared = (value: string): Declared[] =>
+  memo(`email\u0000${value}`, () => {
+    const p = emailPattern(value);
+    return p ? [{ kind: 'email', pattern: p, anchor: { text: fold(value).split(/[@.]/)[0]! } }] : [];
+  });
+export const dateDeclared = (value: string): Declared[] =>
+  memo(`date\u0000${value}`, () => {
+    const p = datePattern(value);
+    // Every written form carries the year, at least its last two digits.
+    return p ? [{ kind: 'date-of-birth', pattern: p, anchor: { alnum: value.slice(2, 4) } }] : [];
+  });
 
 export interface MaskedText {
   text: string;
   counts: Partial<Record<DeclaredKind, number>>;
 }
 
-/** Compiled patterns, shared by the copies of a notice and by notices about the same people. */
-const compiledCache = new Map<string, RegExp>();
-function compiled(pattern: string): RegExp {
-  let regex = compiledCache.get(pattern);
-  if (!regex) {
-    if (compiledCache.size >= 20_000) compiledCache.clear();
-    regex = new RegExp(pattern, 'gu');
-    compiledCache.set(pattern, regex);
-  }
-  return regex;
-}
-
 /** A set of declarations: masks every occurrence in a text, longest first. */
 export class DeclaredMasker {
-  private readonly compiled: Array<{ kind: DeclaredKind; pattern: string; anchor: string }>;
+  private readonly compiled: Declared[];
 
   constructor(declared: Declared[]) {
-    const seen = new Set<string>();
-    this.compiled = declared.filter((d) => !seen.has(d.pattern) && seen.add(d.pattern));
+    this.compiled = [...new Set(declared)];
   }
 
   get empty(): boolean {
@@ -237,10 +272,10 @@ export class DeclaredMasker {
   mask(text: string): MaskedText {
     if (this.compiled.length === 0) return { text, counts: {} };
     const folded = fold(text);
+    let run: string | undefined;
     const spans: Array<{ start: number; end: number; kind: DeclaredKind }> = [];
-    for (const { kind, pattern, anchor } of this.compiled) {
-      if (anchor && !folded.includes(anchor)) continue;
-      const regex = compiled(pattern);
+    for (const { kind, regex, anchor } of this.compiled) {
+      if ('text' in anchor ? !folded.includes(anchor.text) : !(run ??= alnum(folded)).includes(anchor.alnum)) continue;
       regex.lastIndex = 0;
       for (const m of folded.matchAll(regex)) spans.push({ start: m.index, end: m.index + m[0].length, kind });
     }

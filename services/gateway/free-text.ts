@@ -11,6 +11,8 @@ interface Pattern {
   kind: IdentifierKind;
   regex: RegExp;
   accept?: (match: string) => boolean;
+  /** A cheap test a text must pass before the (costlier) pattern runs on it. */
+  guard?: RegExp;
 }
 
 /** ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97 = 1. */
@@ -52,7 +54,7 @@ const DOT = String.raw`(?:\.|\s*[\[({<]\s*(?:dot|punt|point|\.)\s*[\])}>]\s*|\s+
 
 const PATTERNS: Pattern[] = [
   // Dates of birth where the text says so (born, geboren, né, °, DOB): the date, in any usual form.
-  { kind: 'date-of-birth', regex: new RegExp(String.raw`(?<=\b(?:born(?: on)?|geboren(?: op)?|geb\.|n[ée]e?(?: le)?|date of birth|dob|°)\s*:?\s*)${WRITTEN_DATE}`, 'giu') },
+  { kind: 'date-of-birth', regex: new RegExp(String.raw`(?<=\b(?:born(?: on)?|geboren(?: op)?|geb\.|n[ée]e?(?: le)?|date of birth|dob|°)\s*:?\s*)${WRITTEN_DATE}`, 'giu'), guard: /born|geboren|geb\.|n[ée]e?\b|dob|date of birth|°/i },
   { kind: 'email', regex: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
   // Obfuscated: drugs.boss [at] example [dot] nl, jan (at) politie.nl, name at domain dot be.
   {
@@ -61,7 +63,7 @@ const PATTERNS: Pattern[] = [
     accept: (m) => /[\[({<]|\s(?:at|dot)\s/i.test(m) || m.includes('@'),
   },
   // Bitcoin (bech32 and legacy), Ethereum, Monero.
-  { kind: 'crypto-address', regex: /\b(?:bc1[ac-hj-np-z02-9]{11,71}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40}|4[0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b/g, accept: (m) => /\d/.test(m) && /[a-zA-Z]/.test(m) },
+  { kind: 'crypto-address', guard: /bc1|0x|\b[134][1-9A-HJ-NP-Za-km-z]{25}/, regex: /\b(?:bc1[ac-hj-np-z02-9]{11,71}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[0-9a-fA-F]{40}|4[0-9AB][1-9A-HJ-NP-Za-km-z]{93})\b/g, accept: (m) => /\d/.test(m) && /[a-zA-Z]/.test(m) },
   // A Belgian national register number (YY.MM.DD-NNN.CC) and identity-card number (NNN-NNNNNNN-NN).
   { kind: 'document-number', regex: /(?<![\w./-])(?:\d{2}\.\d{2}\.\d{2}[-. ]\d{3}\.\d{2}|\d{3}-\d{7}-\d{2})(?![\w-])/g },
   // Vehicle identification numbers: 17 characters, no I, O or Q, letters and digits mixed.
@@ -102,7 +104,8 @@ export interface Finding {
 export function findIdentifiers(text: string): Finding[] {
   const findings: Finding[] = [];
   const overlaps = (start: number, end: number) => findings.some((f) => start < f.end && f.start < end);
-  for (const { kind, regex, accept } of PATTERNS) {
+  for (const { kind, regex, accept, guard } of PATTERNS) {
+    if (guard && !guard.test(text)) continue;
     for (const match of text.matchAll(regex)) {
       const start = match.index;
       const end = start + match[0].length;
