@@ -77,8 +77,11 @@ export class ChainVerifier {
   events = 0;
   broken: BrokenLink | null = null;
 
-  /** Returns the broken link this event reveals (or revealed earlier), else null. */
-  add(event: AuditEvent, offset: string): BrokenLink | null {
+  /**
+   * Returns the broken link this event reveals (or revealed earlier), else null. `computedHash`:
+   * the hash this process computed when it appended these very bytes (no need to hash them again).
+   */
+  add(event: AuditEvent, offset: string, computedHash?: string): BrokenLink | null {
     if (this.broken) return this.broken;
     this.events++;
     const head = this.chains.get(event.chain) ?? { sequence: -1, hash: GENESIS };
@@ -89,7 +92,7 @@ export class ChainVerifier {
       this.broken = { ...at, problem: 'prevHash does not match the previous event' };
     } else {
       const { hash, ...unhashed } = event;
-      if (hashOf(unhashed) !== hash) this.broken = { ...at, problem: 'hash does not match the event: it was altered' };
+      if ((computedHash ?? hashOf(unhashed)) !== hash) this.broken = { ...at, problem: 'hash does not match the event: it was altered' };
       else this.chains.set(event.chain, { sequence: event.sequence, hash });
     }
     return this.broken;

@@ -101,8 +101,12 @@ export interface Finding {
   end: number;
 }
 
+/** Every pattern needs a digit, an @ or a written-out "at": a text with none of them has no identifier to find. */
+const ANY = /[0-9@]|[\[({<]\s*at\s*[\])}>]|\sat\s/i;
+
 export function findIdentifiers(text: string): Finding[] {
   const findings: Finding[] = [];
+  if (!ANY.test(text)) return findings;
   const overlaps = (start: number, end: number) => findings.some((f) => start < f.end && f.start < end);
   for (const { kind, regex, accept, guard } of PATTERNS) {
     if (guard && !guard.test(text)) continue;

@@ -91,6 +91,8 @@ export class Gateway {
   private auditReader?: TopicReader;
   private readonly verifier = new ChainVerifier();
   private readonly attempts: AttemptLog;
+  /** Audit events this process committed, in order, until the audit reader reads them back. */
+  private written: Array<{ event: AuditEvent; bytes: Buffer }> = [];
   private limits?: TransactionLimits;
   private progress?: PartitionProgress;
   private progressAdmin?: Admin;
@@ -288,8 +290,11 @@ export class Gateway {
     metrics.auditIntact.set(1);
     this.auditReader = await readFromStart(this.kafka, { topics: [topics.audit], groupPrefix: 'liaison.gateway.audit.', follow: true }, async (message) => {
       let event: AuditEvent;
+      // An event this process wrote, read back byte for byte as written: its hash was computed when it was
+      // appended, so it is verified without decoding and hashing it again (any other byte is read in full).
+      const own = message.value && this.written[0]?.bytes.equals(message.value) ? this.written.shift() : undefined;
       try {
-        event = await this.registry.decode<AuditEvent>(message.value, 'auditEvent');
+        event = own?.event ?? (await this.registry.decode<AuditEvent>(message.value, 'auditEvent'));
       } catch (error) {
         if (!(error instanceof DecodeError)) throw error;
         if (!this.verifier.broken) logger.error('audit trail holds an unreadable record', { offset: message.offset });
@@ -297,13 +302,15 @@ export class Gateway {
         metrics.auditIntact.set(0);
         return;
       }
+      // Entries the reader passed before this process queued them (a race with the commit) are done with.
+      while (this.written[0] && this.written[0].event.chain === event.chain && this.written[0].event.sequence <= event.sequence) this.written.shift();
       last.set(event.chain, { sequence: event.sequence, hash: event.hash });
       // Rule 11: a forward may cite a permission only once the gateway delivered it.
       if (event.action === 'FORWARDING_PERMITTED' && event.origin && event.destination && event.noticeId && event.details.permissionId) {
         this.ledger.permit(event.details.permissionId, { provider: event.origin, grantedTo: event.destination, noticeId: event.noticeId });
       }
       const known = this.verifier.broken;
-      const broken = this.verifier.add(event, message.offset);
+      const broken = this.verifier.add(event, message.offset, own?.event.hash);
       metrics.auditEvents.set(this.verifier.events);
       if (broken) {
         metrics.auditIntact.set(0);
@@ -352,6 +359,7 @@ export class Gateway {
     const observed: Array<() => void> = [];
     const head = this.chain.snapshot();
     let pending: Array<{ topic: string; message: Message }> = [];
+    const audited: Array<{ event: AuditEvent; bytes: Buffer }> = [];
     let pendingBytes = 0;
     let transactionBytes = 0;
     let index = from;
@@ -371,7 +379,7 @@ export class Gateway {
         const now = this.now();
         const before = this.chain.snapshot();
         let result: Processed;
-        let encoded: Array<{ topic: string; message: Message }>;
+        let encoded: Array<{ topic: string; message: Message; event?: AuditEvent }>;
         try {
           if (attempt >= (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
             throw new PoisonRecordError(`the gateway started on this record ${attempt} times without finishing (it crashed or was killed); dead-lettered without processing`);
@@ -396,6 +404,7 @@ export class Gateway {
         const bytes = encoded.reduce((sum, e) => sum + sizeOf(e.message), 0);
         if (pendingBytes + bytes > limits.requestBytes) await flush();
         pending.push(...encoded);
+        for (const e of encoded) if (e.event) audited.push({ event: e.event, bytes: e.message.value as Buffer });
         pendingBytes += bytes;
         transactionBytes += bytes;
         for (const out of result.outgoing) {
@@ -427,6 +436,8 @@ export class Gateway {
       });
       await transaction.commit();
       this.progress?.advanced(batch.topic, batch.partition, offset);
+      this.written.push(...audited);
+      if (this.written.length > 100_000) this.written.splice(0, this.written.length - 100_000); // a stalled reader reads them in full later
       resolveOffset(last);
     } catch (error) {
       this.chain.restore(head);
@@ -449,13 +460,16 @@ export class Gateway {
   }
 
   /** Every record a result produces, audit events chained, encoded; throws before anything is kept. */
-  private async encodeAll(result: Processed): Promise<Array<{ topic: string; message: Message }>> {
+  private async encodeAll(result: Processed): Promise<Array<{ topic: string; message: Message; event?: AuditEvent }>> {
     const outgoing: Outgoing[] = [
       ...result.outgoing,
       ...result.audit.map((facts) => ({ topic: topics.audit, key: this.chain.chain, name: 'auditEvent' as const, value: this.chain.append(facts) })),
     ];
-    const encoded: Array<{ topic: string; message: Message }> = [];
-    for (const out of outgoing) encoded.push({ topic: out.topic, message: { key: out.key, value: await this.registry.encode(out.topic, out.name, out.value) } });
+    const encoded: Array<{ topic: string; message: Message; event?: AuditEvent }> = [];
+    for (const out of outgoing) {
+      const value = await this.registry.encode(out.topic, out.name, out.value);
+      encoded.push({ topic: out.topic, message: { key: out.key, value }, ...(out.name === 'auditEvent' ? { event: out.value as AuditEvent } : {}) });
+    }
     return encoded;
   }
 
