@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuditChain, canonicalJson, GENESIS, verifyChains, type AuditFacts } from '../../../services/gateway/audit-chain.ts';
+import { AuditChain, canonicalJson, ChainVerifier, GENESIS, verifyChains, type AuditFacts } from '../../../services/gateway/audit-chain.ts';
 
 const facts = (outcome: string): AuditFacts => ({
   at: 1_763_800_000_000, actor: 'gateway-1', action: 'DELIVERY_DECISION', noticeId: 'n-1', caseRef: 'ANR-2026-0042',
@@ -52,5 +52,13 @@ describe('the audit hash chain', () => {
 
   it('hashes a canonical form, independent of key order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
+  });
+
+  it('takes the hash this process computed for bytes it wrote, and still catches an event that does not match it', () => {
+    const chain = new AuditChain('gateway-1');
+    const [a, b] = [chain.append(facts('DELIVERED')), chain.append(facts('BLOCKED'))];
+    const verifier = new ChainVerifier();
+    expect(verifier.add(a, '0', a.hash)).toBeNull();
+    expect(verifier.add({ ...b, outcome: 'DELIVERED' }, '1', '0'.repeat(64))?.problem).toBe('hash does not match the event: it was altered');
   });
 });
