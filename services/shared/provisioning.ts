@@ -1,6 +1,8 @@
 /**
  * Applies the topology plan (topics and ACLs) to a Kafka cluster with the admin principal.
- * Idempotent: existing topics and ACLs are left as they are.
+ * Idempotent: missing topics are created, and the configuration the plan gives a topic (its
+ * retention) is applied to existing ones too, so a cluster provisioned by an earlier version is
+ * brought to the plan; partitions and ACLs that exist are left as they are.
  */
 import kafkajs, { type Admin } from 'kafkajs';
 import type { Party } from './parties.ts';
@@ -8,7 +10,7 @@ import { retryUntil } from './retry.ts';
 import { aclPlan, topicPlan, type AclSpec } from './topology.ts';
 
 // kafkajs is CommonJS and these enums are not visible to Node's named-export detection.
-const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } = kafkajs;
+const { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ConfigResourceTypes, ResourcePatternTypes } = kafkajs;
 
 const RESOURCE = {
   TOPIC: AclResourceTypes.TOPIC,
@@ -46,6 +48,13 @@ export async function provision(admin: Admin, parties: readonly Party[], replica
     });
   }
   await waitForLeaders(admin, plan.map((t) => t.name));
+  const configured = plan.filter((t) => existing.has(t.name) && Object.keys(t.config).length > 0);
+  if (configured.length > 0) {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: configured.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
+    });
+  }
   const acls = aclPlan(parties);
   await admin.createAcls({ acl: acls.map(toKafkaAcl) });
   return { topicsCreated: missing.length, topicsTotal: plan.length, acls: acls.length };

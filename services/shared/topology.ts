@@ -37,10 +37,15 @@ export interface TopicSpec {
 }
 
 export function topicPlan(parties: readonly Party[]): TopicSpec[] {
+  // Kept as long as the audit trail: the gateway's ledger (corrections to every earlier recipient,
+  // ownership), each contact point's inbox and the adapter's status view are rebuilt from these
+  // topics. Kafka's default of 7 days would make a correction of an older notice impossible and
+  // a restarted contact point forget copies its agreement keeps for years (rule 14 purges them).
+  const kept = { 'retention.ms': '-1' };
   const perParty = parties.flatMap((p) => [
-    { name: topics.outbox(p.code), partitions: 3, config: {} },
-    { name: topics.inbox(p.code), partitions: 3, config: {} },
-    { name: topics.reports(p.code), partitions: 3, config: {} },
+    { name: topics.outbox(p.code), partitions: 3, config: kept },
+    { name: topics.inbox(p.code), partitions: 3, config: kept },
+    { name: topics.reports(p.code), partitions: 3, config: kept },
   ]);
   return [
     ...perParty,

@@ -20,6 +20,11 @@ describe('topicPlan', () => {
     const audit = topicPlan(parties).find((t) => t.name === topics.audit);
     expect(audit).toMatchObject({ partitions: 1, config: { 'retention.ms': '-1' } });
   });
+
+  it('keeps every topic a service rebuilds its state from as long as the audit trail, not Kafka’s 7 days', () => {
+    const plan = new Map(topicPlan(parties).map((t) => [t.name, t.config]));
+    for (const name of [topics.outbox('BE'), topics.inbox('BE'), topics.reports('BE'), topics.held, topics.heldDecisions]) expect(plan.get(name), name).toMatchObject({ 'retention.ms': '-1' });
+  });
 });
 
 describe('aclPlan', () => {
