@@ -7,6 +7,8 @@
  * VINs, crypto and tracking numbers with or without separators; street addresses; dates of
  * birth as ISO, day/month/year or with the month in words (en, nl, fr, de).
  */
+import { maskSpans } from './free-text.ts';
+
 export type DeclaredKind = 'name' | 'phone' | 'email' | 'number' | 'address' | 'date-of-birth';
 
 export interface Declared {
@@ -285,14 +287,6 @@ export class DeclaredMasker {
     const taken: typeof spans = [];
     for (const s of spans) if (!taken.some((t) => s.start < t.end && t.start < s.end)) taken.push(s);
     taken.sort((a, b) => a.start - b.start);
-    const counts: Partial<Record<DeclaredKind, number>> = {};
-    let out = '';
-    let at = 0;
-    for (const s of taken) {
-      out += `${text.slice(at, s.start)}[${s.kind} removed]`;
-      at = s.end;
-      counts[s.kind] = (counts[s.kind] ?? 0) + 1;
-    }
-    return { text: out + text.slice(at), counts };
+    return maskSpans(text, taken);
   }
 }

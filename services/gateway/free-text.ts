@@ -127,11 +127,15 @@ export interface Masked {
 
 /** Replaces each identifier with `[<kind> removed]`; counts say what was masked, never the values. */
 export function maskIdentifiers(text: string): Masked {
-  const findings = findIdentifiers(text);
-  const counts: Partial<Record<IdentifierKind, number>> = {};
+  return maskSpans(text, findIdentifiers(text));
+}
+
+/** Replaces spans (in order, not overlapping) with `[<kind> removed]` and counts them by kind. */
+export function maskSpans<K extends string>(text: string, spans: ReadonlyArray<{ kind: K; start: number; end: number }>): { text: string; counts: Partial<Record<K, number>> } {
+  const counts: Partial<Record<K, number>> = {};
   let out = '';
   let at = 0;
-  for (const f of findings) {
+  for (const f of spans) {
     out += `${text.slice(at, f.start)}[${f.kind} removed]`;
     at = f.end;
     counts[f.kind] = (counts[f.kind] ?? 0) + 1;
