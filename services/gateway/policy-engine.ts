@@ -371,7 +371,13 @@ function carriesPersonalData(policy: Policy, notice: Notice): boolean {
   return found;
 }
 
-function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: Notice, destination: string, mode: Mode, expiresAt: number): Copy {
+/**
+ * Filtered notices of one notice, by what the filtering depends on: destinations under
+ * agreements that treat personal data alike get the same filtering, done once (`decide`'s memo).
+ */
+export type FilterMemo = Map<string, { notice: Notice; fieldActions: FieldAction[] }>;
+
+function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: Notice, destination: string, mode: Mode, expiresAt: number, memo?: FilterMemo): Copy {
   const third = isThirdCountry(policy, destination);
   const ctx: FilterContext = {
     policy,
@@ -383,18 +389,25 @@ function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: N
     maskFreeText: mode !== 'eu' || ALL_ROLES.some((r) => !agreement.personalDataRoles.includes(r)),
     declared: new DeclaredMasker([]),
   };
-  ctx.declared = new DeclaredMasker(withheldDeclarations(ctx, notice));
-  const filter = new Filter(ctx);
-  const filtered = filter.apply(notice);
-  // Rule 10: a copy names no other recipient.
-  filtered.recipients = [destination];
-  filtered.expiresAt = expiresAt;
+  // Everything the filter reads of the agreement; the key only where a subject is pseudonymised.
+  const pseudonymises = notice.subjects.some((s) => subjectDisposition(ctx, s.role).disposition === 'pseudonymise');
+  const signature = [mode, [...agreement.personalDataRoles].sort().join(','), ctx.specialAllowed, ctx.maskFreeText, pseudonymises ? agreement.id : ''].join('|');
+  let base = memo?.get(signature);
+  if (!base) {
+    ctx.declared = new DeclaredMasker(withheldDeclarations(ctx, notice));
+    const filter = new Filter(ctx);
+    base = { notice: filter.apply(notice), fieldActions: filter.actions };
+    memo?.set(signature, base);
+  }
+  // Rule 10: a copy names no other recipient. (Copies share the filtered content, which nothing changes after.)
+  const filtered: Notice = { ...base.notice, recipients: [destination], expiresAt };
+  const fieldActions = [...base.fieldActions];
   // Rule 5: no onward transfer from a third country; the handling code is raised to H2.
   if (third && (filtered.handling.code === 'H0' || filtered.handling.code === 'H1')) {
-    filter.actions.push({ path: 'handling.code', action: 'RAISED', rule: RULES.thirdCountry, detail: `${filtered.handling.code} to H2` });
+    fieldActions.push({ path: 'handling.code', action: 'RAISED', rule: RULES.thirdCountry, detail: `${filtered.handling.code} to H2` });
     filtered.handling = { ...filtered.handling, code: 'H2' };
   }
-  return { part: mode === 'non-personal' ? 'NON_PERSONAL' : 'FULL', notice: filtered, fieldActions: filter.actions };
+  return { part: mode === 'non-personal' ? 'NON_PERSONAL' : 'FULL', notice: filtered, fieldActions };
 }
 
 /**
@@ -437,7 +450,7 @@ function rulesOf(base: string[], actions: FieldAction[]): string[] {
   return [...new Set([...base, ...actions.map((a) => a.rule)])].sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
 }
 
-function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput): Decision {
+function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput, memo?: FilterMemo): Decision {
   const { notice, origin, destination, now } = input;
   const base = { destination, fieldActions: [], expiresAt: null, deliver: [], hold: null };
   const choice = chooseAgreement(policy, notice, origin, destination);
@@ -469,8 +482,8 @@ function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput):
 
   if (third && agreement.thirdCountryTransfer === 'derogation') {
     // Rule 5, derogation: non-personal content goes at once; personal data waits for the DPO.
-    const immediate = filterCopy(policy, agreement, key, notice, destination, 'non-personal', expiresAt);
-    const held = filterCopy(policy, agreement, key, notice, destination, 'safeguards', expiresAt);
+    const immediate = filterCopy(policy, agreement, key, notice, destination, 'non-personal', expiresAt, memo);
+    const held = filterCopy(policy, agreement, key, notice, destination, 'safeguards', expiresAt, memo);
     if (carriesPersonalData(policy, held.notice)) {
       return {
         destination,
@@ -486,7 +499,7 @@ function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput):
     }
     return outcome(destination, agreement, rulesOf([...applied, ...extra], immediate.fieldActions), immediate, expiresAt);
   }
-  const copy = filterCopy(policy, agreement, key, notice, destination, third ? 'safeguards' : 'eu', expiresAt);
+  const copy = filterCopy(policy, agreement, key, notice, destination, third ? 'safeguards' : 'eu', expiresAt, memo);
   return outcome(destination, agreement, rulesOf([...applied, ...extra], copy.fieldActions), copy, expiresAt);
 }
 
@@ -505,9 +518,10 @@ function outcome(destination: string, agreement: Agreement, rules: string[], cop
 }
 
 /** Rule 9: an error while evaluating policy blocks that destination; nothing half-filtered leaves. */
-export function decide(policy: Policy, keys: PseudonymKey, input: DecisionInput): Decision {
+/** `memo`: shared by the destinations of one notice, so that alike filtering is done once. */
+export function decide(policy: Policy, keys: PseudonymKey, input: DecisionInput, memo?: FilterMemo): Decision {
   try {
-    return decideUnsafe(policy, keys, input);
+    return decideUnsafe(policy, keys, input, memo);
   } catch (error) {
     return {
       destination: input.destination,

@@ -228,3 +228,24 @@ describe('agreements without personal data', () => {
     expect(copy.seizures).toEqual(notice().seizures);
   });
 });
+
+describe('filtering once per kind of treatment (decide’s memo)', () => {
+  it('gives every destination exactly the decision it gets without the memo', () => {
+    const notices = [
+      notice({ subjects: [suspect, witness, victim, contact], crimeAreas: ['COCAINE_TRAFFICKING'] }),
+      notice({ subjects: [suspect, witness], crimeAreas: ['ATM_ATTACKS'], handling: { code: 'H0', h3Text: null, processingConditions: [] } }),
+      notice({ subjects: [victim, contact], crimeAreas: ['DRUGS_POST_COURIER'], summary: 'Tom Janssens called Sanne de Vries on +31 6 12345678' }),
+    ];
+    let compared = 0;
+    for (const n of notices) {
+      const memo = new Map();
+      for (const destination of [...policy.parties.keys()].filter((d) => d !== 'BE')) {
+        const input = { notice: n, origin: 'BE', destination, now };
+        expect(decide(policy, keys, input, memo), destination).toEqual(decide(policy, keys, input));
+        compared += 1;
+      }
+      expect(memo.size).toBeGreaterThan(0);
+    }
+    expect(compared).toBe(48);
+  });
+});
