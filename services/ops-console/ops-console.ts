@@ -43,7 +43,7 @@ export class OpsConsole {
   }
 
   overview(now = Date.now()): Overview {
-    const services = this.targets.map((t) => this.health.get(t.name) ?? { name: t.name, url: t.url, up: false, ready: false, lastScrape: null, error: 'not scraped yet' });
+    const services = this.targets.map((t) => this.health.get(t.name) ?? { name: t.name, url: t.url, up: false, ready: false, problems: [], lastScrape: null, error: 'not scraped yet' });
     const live = this.targets.filter((t) => this.health.get(t.name)?.up).map((t) => this.snapshots.get(t.name)!).filter(Boolean);
     return buildOverview(services, live, this.countries, now);
   }
@@ -56,11 +56,12 @@ export class OpsConsole {
       ]);
       if (!metrics.ok) throw new Error(`/metrics.json: HTTP ${metrics.status}`);
       this.snapshots.set(target.name, (await metrics.json()) as MetricsSnapshot);
-      this.health.set(target.name, { name: target.name, url: target.url, up: true, ready: ready.ok, lastScrape: new Date().toISOString(), error: null });
+      const problems = ready.ok ? [] : (((await ready.json().catch(() => ({}))) as { problems?: string[] }).problems ?? []);
+      this.health.set(target.name, { name: target.name, url: target.url, up: true, ready: ready.ok, problems, lastScrape: new Date().toISOString(), error: null });
     } catch (error) {
       const previous = this.health.get(target.name);
       if (previous?.up !== false) this.logger.warn('service not reachable', { service: target.name, url: target.url, error: (error as Error).message });
-      this.health.set(target.name, { name: target.name, url: target.url, up: false, ready: false, lastScrape: previous?.lastScrape ?? null, error: (error as Error).message });
+      this.health.set(target.name, { name: target.name, url: target.url, up: false, ready: false, problems: [], lastScrape: previous?.lastScrape ?? null, error: (error as Error).message });
     }
   }
 }

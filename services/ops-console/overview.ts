@@ -12,6 +12,8 @@ export interface ServiceHealth {
   url: string;
   up: boolean;
   ready: boolean;
+  /** What /readyz says when the service is not ready (a stalled partition, a consumer that stopped). */
+  problems: string[];
   lastScrape: string | null;
   error: string | null;
 }

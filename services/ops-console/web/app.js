@@ -36,7 +36,7 @@ function draw(o) {
   $('audit').style.color = o.auditIntact === false ? '#ff7b6b' : '#8fd19e';
   $('health').replaceChildren(
     ...o.services.map((s) =>
-      el('div', { class: `card ${s.up ? (s.ready ? '' : 'notready') : 'down'}`, 'data-service': s.name }, el('div', { class: 'big' }, s.up ? (s.ready ? 'UP' : 'STARTING') : 'DOWN'), el('div', {}, s.name), el('div', { class: 'muted' }, s.error || `scraped ${s.lastScrape ? s.lastScrape.slice(11, 19) : '—'}`)),
+      el('div', { class: `card ${s.up ? (s.ready ? '' : 'notready') : 'down'}`, 'data-service': s.name }, el('div', { class: 'big' }, s.up ? (s.ready ? 'UP' : 'NOT READY') : 'DOWN'), el('div', {}, s.name), el('div', { class: 'muted' }, s.error || (s.problems && s.problems[0]) || `scraped ${s.lastScrape ? s.lastScrape.slice(11, 19) : '—'}`)),
     ),
   );
   $('totals').replaceChildren(...Object.entries(o.totals).map(([k, v]) => el('span', {}, el('strong', {}, v), ` ${k}`)));

@@ -4,7 +4,7 @@ import { gatewayMetrics } from '../../../services/gateway/metrics.ts';
 import { buildOverview, quantile, sumBy, type MetricsSnapshot, type ServiceHealth } from '../../../services/ops-console/overview.ts';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
-const HEALTHY: ServiceHealth[] = [{ name: 'gateway', url: 'http://127.0.0.1:18090', up: true, ready: true, lastScrape: null, error: null }];
+const HEALTHY: ServiceHealth[] = [{ name: 'gateway', url: 'http://127.0.0.1:18090', up: true, ready: true, problems: [], lastScrape: null, error: null }];
 
 /** Two gateway instances, as the console sees them: each registry's JSON snapshot. */
 async function twoGateways(): Promise<MetricsSnapshot[]> {
