@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import kafkajs, { type Message } from 'kafkajs';
 import { resolveConnection } from '../services/shared/connection.ts';
 import type { EuLiaison } from '../services/shared/contract-types.ts';
-import { createKafka } from '../services/shared/kafka.ts';
+import { createKafka, transactional } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { ContractRegistry } from '../services/shared/registry.ts';
 
@@ -31,13 +31,8 @@ const kafka = createKafka({ connection, credentials: connection.credentials.admi
 const registry = new ContractRegistry(connection.registryUrl);
 const out = { inbox: `${options.prefix}.inbox`, reports: `${options.prefix}.reports`, audit: `${options.prefix}.audit` };
 
-const producer = kafka.producer({
-  transactionalId: `bench.passthrough.${options.group}.${options.instance}`,
-  idempotent: true,
-  maxInFlightRequests: 1,
-  createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
-  retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
-});
+// The same producer settings as the gateway's.
+const producer = kafka.producer(transactional(`bench.passthrough.${options.group}.${options.instance}`));
 await producer.connect();
 await (await producer.transaction()).abort();
 const consumer = kafka.consumer({ groupId: options.group, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });

@@ -7,7 +7,7 @@ import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, 
 import type { Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { LiaisonError } from '../shared/errors.ts';
-import { createKafka } from '../shared/kafka.ts';
+import { createKafka, transactional } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry, DecodeError } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
@@ -53,7 +53,7 @@ class PoisonRecordError extends LiaisonError {
     super('LIAISON_POISON_RECORD', message, 'dead-letter');
   }
 }
-const { Partitioners, ConfigResourceTypes } = kafkajs;
+const { ConfigResourceTypes } = kafkajs;
 
 export interface GatewayOptions {
   connection: Connection;
@@ -128,14 +128,7 @@ export class Gateway {
     const { policy, logger, instanceId } = this.options;
     const parties = [...policy.parties.keys()];
     await this.registerSchemas(parties);
-    this.producer = this.kafka.producer({
-      transactionalId: `liaison.gateway.${instanceId}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Exactly-once needs the idempotent producer to retry without limit.
-      retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
-    });
+    this.producer = this.kafka.producer(transactional(`liaison.gateway.${instanceId}`));
     await this.producer.connect();
     // InitProducerId first: it fences an earlier incarnation of this instance and aborts its
     // open transaction, so the state readers below (read committed) are not held at that

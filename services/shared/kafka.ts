@@ -29,8 +29,11 @@ const RETRIED = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.messa
 /** Whether a kafkajs log entry is an error operators should count: not a response kafkajs retries. */
 export function isInfraError(entry: Pick<LogEntry, 'level' | 'log'>): boolean {
   if (entry.level !== logLevel.ERROR) return false;
-  const error = (entry.log as { error?: unknown }).error;
-  return !(typeof error === 'string' && RETRIED.has(error));
+  const { error, message, retryCount } = entry.log as { error?: unknown; message?: unknown; retryCount?: unknown };
+  if (typeof error === 'string') return !RETRIED.has(error);
+  // The producer's own line about a send it will retry: "Failed to send messages: <broker error>".
+  const retried = typeof message === 'string' && typeof retryCount === 'number' && /^Failed to send messages: (.*)$/s.exec(message);
+  return !(retried && RETRIED.has(retried[1]!));
 }
 
 export function createKafka({ connection, credentials, clientId, logger }: KafkaClientOptions): Kafka {
@@ -48,8 +51,10 @@ export function createKafka({ connection, credentials, clientId, logger }: Kafka
       if (isInfraError(entry)) infraError('kafka');
       if (!logger) return;
       // kafkajs messages carry broker and topic names, never record contents.
+      // A response kafkajs simply retries is detail (debug), not an error: a stall it causes shows on /readyz.
       const { message, ...extra } = entry.log;
-      logger.log(LEVELS[entry.level] ?? 'info', message, { kafka: entry.namespace, ...extra });
+      const level = entry.level === logLevel.ERROR && !isInfraError(entry) ? 'debug' : (LEVELS[entry.level] ?? 'info');
+      logger.log(level, message, { kafka: entry.namespace, ...extra });
     },
   });
 }
@@ -61,3 +66,14 @@ export const IDEMPOTENT: ProducerConfig = {
   createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
   retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
 };
+
+/**
+ * A transactional producer. Right after a commit the coordinator answers the next
+ * transaction's AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until the commit markers are
+ * written (a few milliseconds); kafkajs's default first back-off (300 ms ± 20 %) turned that
+ * into a pause of ≈ 200 ms per batch, a quarter of the latency at 200 notices/s. Back off from
+ * 10 ms instead, doubling up to the same 5 s.
+ */
+export function transactional(transactionalId: string): ProducerConfig {
+  return { ...IDEMPOTENT, transactionalId, retry: { ...IDEMPOTENT.retry, initialRetryTime: 10 } };
+}

@@ -26,6 +26,12 @@ describe('isInfraError (liaison_infra_errors_total{infra="kafka"})', () => {
     expect(isInfraError(entry(logLevel.ERROR, { error }))).toBe(true);
   });
 
+  it("does not count the producer's line about a send it retries after such a response, but counts one it gives up", () => {
+    const concurrent = 'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+    expect(isInfraError(entry(logLevel.ERROR, { message: `Failed to send messages: ${concurrent}`, retryCount: 0, retryTime: 12 }))).toBe(false);
+    expect(isInfraError(entry(logLevel.ERROR, { message: 'Failed to send messages: Not authorized to access topics: [Topic authorization failed]', retryCount: 0 }))).toBe(true);
+  });
+
   it('counts an error without a broker error text, and never a warning', () => {
     expect(isInfraError(entry(logLevel.ERROR, { message: 'Crash: KafkaJSNumberOfRetriesExceeded' }))).toBe(true);
     expect(isInfraError(entry(logLevel.WARN, { error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092' }))).toBe(false);
