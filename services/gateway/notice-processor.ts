@@ -13,7 +13,7 @@ import { DecodeError, type ContractRegistry } from '../shared/registry.ts';
 import { topics } from '../shared/topology.ts';
 import type { AuditFacts } from './audit-chain.ts';
 import type { LedgerView } from './delivery-ledger.ts';
-import { actionsForRecipient, decide, RULES, type Decision, type FilterMemo, type PseudonymKey } from './policy-engine.ts';
+import { actionsForRecipient, decide, FilterMemo, RULES, type Decision, type PseudonymKey } from './policy-engine.ts';
 import type { Policy } from './policy.ts';
 import { validateNotice, type RejectionCode } from './validation.ts';
 
@@ -135,7 +135,7 @@ export class NoticeProcessor {
   }
 
   private route(notice: Notice, origin: string, recipients: string[], now: number): Processed {
-    const memo: FilterMemo = new Map();
+    const memo = new FilterMemo();
     const decisions = recipients.map((destination) => decide(this.policy, this.keys, { notice, origin, destination, now }, memo));
     const outgoing: Outgoing[] = [];
     const audit: AuditFacts[] = [];

@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import type { DataProtectionTag } from '../shared/contract.ts';
 import { DeclaredMasker, dateDeclared, declaredBySubject, nameDeclared, numberDeclared, streetDeclared, type Declared } from './declared-identifiers.ts';
-import { maskIdentifiers } from './free-text.ts';
+import { maskIdentifiers, type Masked } from './free-text.ts';
 import { CLASSIFICATIONS, type Agreement, type Policy, type SubjectRole } from './policy.ts';
 
 type Notice = EuLiaison.Notice;
@@ -127,6 +127,7 @@ interface FilterContext {
   maskFreeText: boolean;
   /** Rule 7: what the notice declares that this destination may not have, masked wherever it reappears. */
   declared: DeclaredMasker;
+  memo?: FilterMemo;
 }
 
 /** Rules 1, 4 and 5: what happens to the personal data of a subject with this role. */
@@ -319,7 +320,7 @@ class Filter {
       add(declared.counts);
     }
     if (this.ctx.maskFreeText) {
-      const patterns = maskIdentifiers(text);
+      const patterns = this.ctx.memo ? this.ctx.memo.maskIdentifiers(text) : maskIdentifiers(text);
       text = patterns.text;
       add(patterns.counts);
     }
@@ -375,7 +376,17 @@ function carriesPersonalData(policy: Policy, notice: Notice): boolean {
  * Filtered notices of one notice, by what the filtering depends on: destinations under
  * agreements that treat personal data alike get the same filtering, done once (`decide`'s memo).
  */
-export type FilterMemo = Map<string, { notice: Notice; fieldActions: FieldAction[] }>;
+export class FilterMemo {
+  readonly filtered = new Map<string, { notice: Notice; fieldActions: FieldAction[] }>();
+  /** What the identifier patterns mask in a text: the same for every destination, so a text is scanned once. */
+  private readonly masked = new Map<string, Masked>();
+
+  maskIdentifiers(text: string): Masked {
+    let found = this.masked.get(text);
+    if (!found) this.masked.set(text, (found = maskIdentifiers(text)));
+    return found;
+  }
+}
 
 function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: Notice, destination: string, mode: Mode, expiresAt: number, memo?: FilterMemo): Copy {
   const third = isThirdCountry(policy, destination);
@@ -388,16 +399,17 @@ function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: N
     // Rule 7: mask unless the destination may receive every kind of personal data.
     maskFreeText: mode !== 'eu' || ALL_ROLES.some((r) => !agreement.personalDataRoles.includes(r)),
     declared: new DeclaredMasker([]),
+    memo,
   };
   // Everything the filter reads of the agreement; the key only where a subject is pseudonymised.
   const pseudonymises = notice.subjects.some((s) => subjectDisposition(ctx, s.role).disposition === 'pseudonymise');
   const signature = [mode, [...agreement.personalDataRoles].sort().join(','), ctx.specialAllowed, ctx.maskFreeText, pseudonymises ? agreement.id : ''].join('|');
-  let base = memo?.get(signature);
+  let base = memo?.filtered.get(signature);
   if (!base) {
     ctx.declared = new DeclaredMasker(withheldDeclarations(ctx, notice));
     const filter = new Filter(ctx);
     base = { notice: filter.apply(notice), fieldActions: filter.actions };
-    memo?.set(signature, base);
+    memo?.filtered.set(signature, base);
   }
   // Rule 10: a copy names no other recipient. (Copies share the filtered content, which nothing changes after.)
   const filtered: Notice = { ...base.notice, recipients: [destination], expiresAt };
