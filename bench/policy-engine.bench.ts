@@ -4,8 +4,7 @@
  * Run: make bench
  */
 import { bench, describe } from 'vitest';
-import { decide } from '../services/gateway/policy-engine.ts';
-import { loadPolicy } from '../services/gateway/policy.ts';
+import { decide, loadPolicy } from '../services/policy/index.ts';
 import { notice, suspect, victim, witness } from '../test/fixtures/notices.ts';
 
 const policy = loadPolicy();

@@ -15,12 +15,11 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
-import { generateCredentials, kafkaServerProperties, newClusterId } from '../local/stack.ts';
+import { loadPolicy, loadPseudonymKeys } from '../../services/policy/index.ts';
 import { apiKeyFiles, ensureLocalApiKeys } from '../../services/shared/api-keys.ts';
 import { PROJECT_ROOT, type StackCredentials } from '../../services/shared/connection.ts';
-import { loadPseudonymKeys } from '../../services/gateway/pseudonym-keys.ts';
-import { loadPolicy } from '../../services/gateway/policy.ts';
 import { loadParties } from '../../services/shared/parties.ts';
+import { generateCredentials, kafkaServerProperties, newClusterId } from '../local/stack.ts';
 
 /** The file of each secret compose.yaml declares, relative to the secrets folder. */
 export const COMPOSE_SECRETS = {

@@ -12,7 +12,7 @@ import { apiKeyFiles, type Role } from '../shared/api-keys.ts';
 import { liaisonHome, PROJECT_ROOT } from '../shared/connection.ts';
 import { StackError } from '../shared/errors.ts';
 import { retryUntil } from '../shared/retry.ts';
-import type { StatusView } from '../national-adapter/notice-status.ts';
+import type { StatusView } from '../shared/status-views.ts';
 import { scenarioNotices } from './demo-scenario.ts';
 import { ADAPTER_URL, call, CONTACT_POINT_URL, HttpCallError, tokenFor } from './http-client.ts';
 import { formatTable } from './table.ts';

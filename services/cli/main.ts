@@ -2,20 +2,20 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { hashToken, newToken, ROLES, type Role } from '../shared/api-keys.ts';
 import { prepareCluster, setGlobalCompatibility, stackDown, stackOptionsFromEnv, stackStatus, stackUp } from '../../infra/local/stack.ts';
-import { loadParties } from '../shared/parties.ts';
-import { retryUntil } from '../shared/retry.ts';
-import { verifyAuditLog } from '../gateway/audit-log.ts';
+import type { StatusView } from '../shared/status-views.ts';
+import { hashToken, newToken, type Role, ROLES } from '../shared/api-keys.ts';
+import { verifyAuditLog } from '../shared/audit-log.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { LiaisonError } from '../shared/errors.ts';
 import { createKafka } from '../shared/kafka.ts';
+import { loadParties } from '../shared/parties.ts';
 import { ContractRegistry } from '../shared/registry.ts';
+import { retryUntil } from '../shared/retry.ts';
 import { topics } from '../shared/topology.ts';
-import type { StatusView } from '../national-adapter/notice-status.ts';
+import { runDemo } from './demo.ts';
 import { ADAPTER_URL, call, CONTACT_POINT_URL, tokenFor } from './http-client.ts';
 import { formatTable } from './table.ts';
-import { runDemo } from './demo.ts';
 
 const program = new Command()
   .name('liaison')

@@ -8,19 +8,19 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { Caller } from '../shared/api-keys.ts';
-import { partyCredentials, type Connection } from '../shared/connection.ts';
+import { type Connection, partyCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { loadContract, type Contract, type ContractName } from '../shared/contract.ts';
+import { type Contract, type ContractName, loadContract } from '../shared/contract.ts';
 import { ApiError } from '../shared/http.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
+import { loadParties, type Party, partyListProblems } from '../shared/parties.ts';
+import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry, DecodeError } from '../shared/registry.ts';
-import { ProblemList } from '../shared/notice-bounds.ts';
-import { loadParties, partyListProblems, type Party } from '../shared/parties.ts';
 import { requiredText } from '../shared/text-checks.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { groupPrefixOf, topics } from '../shared/topology.ts';
-import { InboxStore, type InboxFilter, type InboxItem, type YearStatistics } from './inbox-store.ts';
+import { type InboxFilter, type InboxItem, InboxStore, type YearStatistics } from './inbox-store.ts';
 import type { ContactPointMetrics } from './metrics.ts';
 
 type Notice = EuLiaison.Notice;

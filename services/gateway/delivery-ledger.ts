@@ -5,9 +5,9 @@
  * Every gateway instance follows all reports, so instances see each other's work.
  */
 import type { Kafka } from 'kafkajs';
+import { type NoticeHistory, type PermissionRecord } from '../policy/index.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { NoticeHistory, PermissionRecord } from '../shared/notice-references.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';

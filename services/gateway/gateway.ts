@@ -4,6 +4,8 @@
  * consumed offsets in one transaction (exactly-once consume-transform-produce).
  */
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
+import { blockingRule, type Policy, type PseudonymKey } from '../policy/index.ts';
+import { AuditChain, type AuditEvent, type ChainHead, ChainVerifier } from '../shared/audit-chain.ts';
 import type { Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { LiaisonError } from '../shared/errors.ts';
@@ -12,15 +14,11 @@ import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry, DecodeError } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
-import { AuditChain, ChainVerifier, type AuditEvent, type ChainHead } from './audit-chain.ts';
+import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
 import { DeliveryLedger, followReports } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
-import { NoticeProcessor, type DeadLetterCode, type Outgoing, type Processed } from './notice-processor.ts';
+import { type DeadLetterCode, NoticeProcessor, type Outgoing, type Processed } from './notice-processor.ts';
 import { PartitionProgress } from './partition-progress.ts';
-import { blockingRule } from './policy-engine.ts';
-import type { PseudonymKey } from './policy-engine.ts';
-import type { Policy } from './policy.ts';
 
 export const GATEWAY_GROUP = 'liaison.gateway';
 

@@ -1,14 +1,13 @@
 /** Wires the gateway: policy, keys, Kafka, HTTP. Configuration comes from the environment. */
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { loadPolicy, loadPseudonymKeys } from '../policy/index.ts';
 import { liaisonHome, resolveConnection } from '../shared/connection.ts';
 import { LiaisonError } from '../shared/errors.ts';
 import { createServiceHttp, listen } from '../shared/http.ts';
 import { createLogger } from '../shared/logger.ts';
 import { Gateway } from './gateway.ts';
 import { gatewayMetrics } from './metrics.ts';
-import { loadPseudonymKeys } from './pseudonym-keys.ts';
-import { loadPolicy } from './policy.ts';
 
 const options = new Command()
   .name('liaison-gateway')

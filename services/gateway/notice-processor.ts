@@ -3,23 +3,17 @@
  * destination and explain. Returns the records to produce; the caller produces them in one
  * transaction with the consumed offset.
  */
+import { actionsForRecipient, decide, type Decision, FilterMemo, foreignReferences, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
+import type { AuditFacts } from '../shared/audit-chain.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { loadContract, type ContractName } from '../shared/contract.ts';
-import { RecordBounds } from '../shared/notice-bounds.ts';
-import { foreignReferences } from '../shared/notice-references.ts';
+import { type ContractName, loadContract } from '../shared/contract.ts';
 import { partyListProblems } from '../shared/parties.ts';
+import { type ContractRegistry, DecodeError } from '../shared/registry.ts';
 import { clip, requiredText } from '../shared/text-checks.ts';
-import { DecodeError, type ContractRegistry } from '../shared/registry.ts';
 import { topics } from '../shared/topology.ts';
-import type { AuditFacts } from './audit-chain.ts';
 import type { LedgerView } from './delivery-ledger.ts';
-import { actionsForRecipient, decide, FilterMemo, RULES, type Decision, type PseudonymKey } from './policy-engine.ts';
-import type { Policy } from './policy.ts';
-import { validateNotice, type RejectionCode } from './validation.ts';
 
 type Notice = EuLiaison.Notice;
-
-export const MAX_RECORD_BYTES = 1_000_000;
 
 export interface OutboxRecord {
   topic: string;

@@ -5,24 +5,21 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
+import { foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
 import type { Caller } from '../shared/api-keys.ts';
-import { partyCredentials, type Connection } from '../shared/connection.ts';
+import { type Connection, partyCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { loadContract, type Contract, type ContractName } from '../shared/contract.ts';
+import { type Contract, type ContractName, loadContract } from '../shared/contract.ts';
 import { ApiError } from '../shared/http.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
+import { partyListProblems } from '../shared/parties.ts';
+import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry } from '../shared/registry.ts';
+import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
-import { MAX_RECORD_BYTES } from '../gateway/notice-processor.ts';
-import type { Policy } from '../gateway/policy.ts';
-import { validateNotice } from '../gateway/validation.ts';
-import { partyListProblems } from '../shared/parties.ts';
-import { ProblemList } from '../shared/notice-bounds.ts';
-import { foreignReferences } from '../shared/notice-references.ts';
-import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
-import { NoticeStatusStore, type HeldView, type StatusView } from './notice-status.ts';
+import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
 import type { Validators } from './openapi.ts';
 
 type Notice = EuLiaison.Notice;

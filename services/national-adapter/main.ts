@@ -1,12 +1,12 @@
 /** Wires the national adapter: policy, API keys, Kafka, HTTP. */
 import { Command } from 'commander';
-import { ApiKeys, apiKeyFiles, ensureLocalApiKeys } from '../shared/api-keys.ts';
-import { loadContract } from '../shared/contract.ts';
+import { loadPolicy } from '../policy/index.ts';
+import { apiKeyFiles, ApiKeys, ensureLocalApiKeys } from '../shared/api-keys.ts';
 import { liaisonHome, resolveConnection } from '../shared/connection.ts';
+import { loadContract } from '../shared/contract.ts';
 import { ConfigError, LiaisonError } from '../shared/errors.ts';
 import { createServiceHttp, listen } from '../shared/http.ts';
 import { createLogger } from '../shared/logger.ts';
-import { loadPolicy } from '../gateway/policy.ts';
 import { NationalAdapter } from './adapter.ts';
 import { mountAdapterApi } from './http-api.ts';
 import { buildOpenApi } from './openapi.ts';

@@ -4,8 +4,8 @@
  * are plain values or null (no Avro JSON union wrapping); timestamps are epoch milliseconds;
  * every field carries its data-protection tag as `x-data-protection`.
  */
+import { rangeOf, type RecordBounds } from '../policy/index.ts';
 import type { AvroSchema } from '../shared/contract.ts';
-import { rangeOf, type RecordBounds } from '../shared/notice-bounds.ts';
 
 export type JsonSchema = Record<string, unknown>;
 

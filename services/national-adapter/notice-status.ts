@@ -5,53 +5,13 @@
  * own text, shown to the origin only), the gateway's delivery reports and the recipients'
  * receipts in liaison.reports.<CC>.
  */
+import { type NoticeHistory, type PermissionRecord } from '../policy/index.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import type { NoticeHistory, PermissionRecord } from '../shared/notice-references.ts';
+import type { CorrectionView, DestinationView, HeldView, ReceiptView, StatusView } from '../shared/status-views.ts';
+
+export type { CorrectionView, DestinationView, HeldView, ReceiptView, StatusView };
 
 type Notice = EuLiaison.Notice;
-
-export interface ReceiptView {
-  status: EuLiaison.ReceiptStatus;
-  at: string;
-  by: string | null;
-}
-
-export interface DestinationView extends Omit<EuLiaison.DestinationOutcome, 'expiresAt'> {
-  expiresAt: string | null;
-  receipts: ReceiptView[];
-}
-
-export interface CorrectionView {
-  noticeId: string;
-  action: EuLiaison.CorrectionAction | null;
-  reason: string | null;
-  /** Per earlier recipient: has it acknowledged the correction (rule 12)? */
-  recipients: Array<{ destination: string; status: EuLiaison.DeliveryStatus; acknowledgedAt: string | null }>;
-}
-
-export interface StatusView {
-  noticeId: string;
-  caseRef: string;
-  origin: string;
-  kind: EuLiaison.NoticeKind | null;
-  /** SUBMITTED: in the outbox, not yet decided; PROCESSED: the gateway has reported. */
-  state: 'SUBMITTED' | 'PROCESSED';
-  processedAt: string | null;
-  policyVersion: string | null;
-  correctionOf: string | null;
-  destinations: DestinationView[];
-  corrections: CorrectionView[];
-}
-
-export interface HeldView {
-  noticeId: string;
-  caseRef: string;
-  destination: string;
-  agreement: string | null;
-  reasons: string[];
-  fieldActions: EuLiaison.FieldAction[];
-  heldSince: string;
-}
 
 interface Entry {
   routing?: Notice;

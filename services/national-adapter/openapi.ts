@@ -4,8 +4,9 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { loadLimits, RecordBounds } from '../policy/index.ts';
 import type { Contract } from '../shared/contract.ts';
-import { loadLimits, ProblemList, RecordBounds } from '../shared/notice-bounds.ts';
+import { ProblemList } from '../shared/problem-list.ts';
 import { avroToJsonSchema, type JsonSchema } from './notice-json-schema.ts';
 
 const NOTICE_ID = 'https://liaison.example/schemas/notice-submission.json';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { JSONSchemaType } from 'ajv';
 import { loadYamlFile } from './config-file.ts';
 import { ConfigError } from './errors.ts';
-import type { ProblemList } from './notice-bounds.ts';
+import type { ProblemList } from './problem-list.ts';
 import { clip } from './text-checks.ts';
 
 export type Region = 'eu' | 'third' | 'eu-agency';

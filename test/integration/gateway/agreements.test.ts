@@ -4,10 +4,10 @@
  * is blocked or held, and what the origin's report says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pseudonym } from '../../../services/policy/engine.ts';
 import type { EuLiaison } from '../../../services/shared/contract-types.ts';
-import { pseudonym } from '../../../services/gateway/policy-engine.ts';
 import { contact, notice, person, suspect, victim, witness } from '../../fixtures/notices.ts';
-import { exchange, newGatewayGroup, startGateway, testKeys, type Exchange, type RunningGateway } from '../../support/flow.ts';
+import { exchange, type Exchange, newGatewayGroup, type RunningGateway, startGateway, testKeys } from '../../support/flow.ts';
 
 const statusOf = (x: Exchange) => Object.fromEntries(x.report.destinations.map((d) => [d.destination, d.status]));
 const agreementOf = (x: Exchange) => Object.fromEntries(x.report.destinations.map((d) => [d.destination, d.agreement]));

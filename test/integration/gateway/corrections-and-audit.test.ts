@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { AuditChain } from '../../../services/shared/audit-chain.ts';
+import { verifyAuditLog } from '../../../services/shared/audit-log.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import { loadContract } from '../../../services/shared/contract.ts';
-import { AuditChain } from '../../../services/gateway/audit-chain.ts';
-import { verifyAuditLog } from '../../../services/gateway/audit-log.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { adminKafka, connection, unique } from '../../support/clients.ts';
-import { adminEnv, exchange, newGatewayGroup, registry, startGateway, type RunningGateway } from '../../support/flow.ts';
+import { adminEnv, exchange, newGatewayGroup, registry, type RunningGateway, startGateway } from '../../support/flow.ts';
 
 let gateway: RunningGateway;
 beforeAll(async () => {

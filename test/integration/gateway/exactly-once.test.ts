@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../../../services/shared/audit-log.ts';
 import type { EuLiaison } from '../../../services/shared/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';
-import { verifyAuditLog } from '../../../services/gateway/audit-log.ts';
 import { notice } from '../../fixtures/notices.ts';
-import { adminKafka } from '../../support/clients.ts';
-import { logEnd, newGatewayGroup, policy, readTopic, registry, spawnGateway, startGateway, submit, testKeys, type Offsets } from '../../support/flow.ts';
-import { unique } from '../../support/clients.ts';
+import { adminKafka, unique } from '../../support/clients.ts';
+import { logEnd, newGatewayGroup, type Offsets, policy, readTopic, registry, spawnGateway, startGateway, submit, testKeys } from '../../support/flow.ts';
 
 const stream = (count: number, origin = 'BE') =>
   Array.from({ length: count }, (_, i) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../../services/gateway/policy.ts';
-import { validateNotice } from '../../../services/gateway/validation.ts';
+import { loadPolicy } from '../../../services/policy/policy.ts';
+import { validateNotice } from '../../../services/policy/validation.ts';
 import { notice } from '../../fixtures/notices.ts';
 
 const policy = loadPolicy();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foreignReferences, type NoticeHistory, type PermissionRecord } from '../../../services/shared/notice-references.ts';
+import { foreignReferences, type NoticeHistory, type PermissionRecord } from '../../../services/policy/notice-references.ts';
 import { notice } from '../../fixtures/notices.ts';
 
 const A = '0a000000-0000-4000-8000-00000000000a'; // BE → NL

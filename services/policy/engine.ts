@@ -6,9 +6,9 @@
 import { createHmac } from 'node:crypto';
 import type { EuLiaison } from '../shared/contract-types.ts';
 import type { DataProtectionTag } from '../shared/contract.ts';
-import { DeclaredMasker, dateDeclared, declaredBySubject, nameDeclared, numberDeclared, streetDeclared, type Declared } from './declared-identifiers.ts';
-import { maskIdentifiers, type Masked } from './free-text.ts';
-import { CLASSIFICATIONS, type Agreement, type Policy, type SubjectRole } from './policy.ts';
+import { dateDeclared, type Declared, declaredBySubject, DeclaredMasker, nameDeclared, numberDeclared, streetDeclared } from './declared-identifiers.ts';
+import { type Masked, maskIdentifiers } from './free-text.ts';
+import { type Agreement, CLASSIFICATIONS, type Policy, type SubjectRole } from './policy.ts';
 
 type Notice = EuLiaison.Notice;
 type FieldAction = EuLiaison.FieldAction;
@@ -30,6 +30,9 @@ export const RULES = {
   explain: 'rule-13-explain',
   retention: 'rule-14-retention',
 } as const;
+
+/** One rule of the vocabulary: `rule-<n>-<name>`. */
+export type RuleName = (typeof RULES)[keyof typeof RULES];
 
 export interface Copy {
   part: EuLiaison.CopyPart;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseAgreement, decide, FilterMemo, pseudonym, type Decision, type DecisionInput } from '../../../services/gateway/policy-engine.ts';
-import { loadPolicy } from '../../../services/gateway/policy.ts';
+import { chooseAgreement, decide, type Decision, type DecisionInput, FilterMemo, pseudonym } from '../../../services/policy/engine.ts';
+import { loadPolicy } from '../../../services/policy/policy.ts';
 import { contact, notice, person, suspect, victim, witness } from '../../fixtures/notices.ts';
 
 const policy = loadPolicy();

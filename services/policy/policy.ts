@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import type { JSONSchemaType } from 'ajv';
 import type avro from 'avsc';
 import { loadYamlFile } from '../shared/config-file.ts';
-import { dataProtectionTags, loadContract, untaggedFields, type DataProtectionTag } from '../shared/contract.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
+import { type DataProtectionTag, dataProtectionTags, loadContract, untaggedFields } from '../shared/contract.ts';
 import { ConfigError } from '../shared/errors.ts';
-import { DEFAULT_LIMITS_FILE, loadLimits, RecordBounds } from '../shared/notice-bounds.ts';
 import { DEFAULT_PARTIES_FILE, loadParties, type Party } from '../shared/parties.ts';
+import { DEFAULT_LIMITS_FILE, loadLimits, RecordBounds } from './notice-bounds.ts';
 
 export type Classification = EuLiaison.Classification;
 export type SubjectRole = EuLiaison.SubjectRole;

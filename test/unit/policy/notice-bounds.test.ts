@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildOpenApi } from '../../../services/national-adapter/openapi.ts';
-import { loadContract, type AvroSchema } from '../../../services/shared/contract.ts';
-import { loadLimits, ProblemList, RecordBounds } from '../../../services/shared/notice-bounds.ts';
+import { loadLimits, RecordBounds } from '../../../services/policy/notice-bounds.ts';
+import { type AvroSchema, loadContract } from '../../../services/shared/contract.ts';
+import { ProblemList } from '../../../services/shared/problem-list.ts';
 import { notice } from '../../fixtures/notices.ts';
 
 const contract = loadContract();

@@ -1,9 +1,9 @@
 /** Reading the audit topic back: for resuming a chain and for verifying every chain. */
 import type { Kafka } from 'kafkajs';
-import type { ContractRegistry } from '../shared/registry.ts';
-import { readFromStart } from '../shared/topic-reader.ts';
-import { topics } from '../shared/topology.ts';
-import { verifyChains, type AuditEvent, type VerifyResult } from './audit-chain.ts';
+import { type AuditEvent, verifyChains, type VerifyResult } from './audit-chain.ts';
+import type { ContractRegistry } from './registry.ts';
+import { readFromStart } from './topic-reader.ts';
+import { topics } from './topology.ts';
 
 export async function readAuditLog(kafka: Kafka, registry: ContractRegistry, topic: string = topics.audit): Promise<Array<{ event: AuditEvent; offset: string }>> {
   const events: Array<{ event: AuditEvent; offset: string }> = [];

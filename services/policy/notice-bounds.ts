@@ -8,9 +8,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { JSONSchemaType } from 'ajv';
-import { loadYamlFile } from './config-file.ts';
-import type { AvroSchema } from './contract.ts';
-import { ConfigError } from './errors.ts';
+import { loadYamlFile } from '../shared/config-file.ts';
+import type { AvroSchema } from '../shared/contract.ts';
+import { ConfigError } from '../shared/errors.ts';
+import { ProblemList } from '../shared/problem-list.ts';
 
 export interface FieldLimit {
   /** Longest string, in UTF-16 code units; for an array of strings, of each item. */
@@ -28,6 +29,9 @@ export interface Limits {
 }
 
 /** Avro's integer types, as JavaScript numbers that avsc encodes exactly. */
+/** The largest record an outbox may hold (encoded): what the adapter accepts and the gateway reads. */
+export const MAX_RECORD_BYTES = 1_000_000;
+
 export const NUMBER_RANGES = {
   int: { min: -(2 ** 31), max: 2 ** 31 - 1 },
   long: { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER },
@@ -66,27 +70,6 @@ const shortName = (name: unknown): string => {
   const s = String(name);
   return s.slice(s.lastIndexOf('.') + 1);
 };
-
-/** A list of problems that stops growing at its limit and says how many it left out. */
-export class ProblemList {
-  private readonly list: string[] = [];
-  private dropped = 0;
-
-  constructor(private readonly max: number) {}
-
-  add(problem: string): void {
-    if (this.list.length < this.max) this.list.push(problem);
-    else this.dropped += 1;
-  }
-
-  get size(): number {
-    return this.list.length + this.dropped;
-  }
-
-  toArray(): string[] {
-    return this.dropped > 0 ? [...this.list, `… and ${this.dropped} more problem${this.dropped > 1 ? 's' : ''}`] : [...this.list];
-  }
-}
 
 /** Where a value is, built into `a.b[2].c` only when a problem names it (walking a notice allocates no paths). */
 type Path = { parent: Path; name: string | number } | null;

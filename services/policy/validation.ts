@@ -7,7 +7,7 @@
 import type { EuLiaison } from '../shared/contract-types.ts';
 import { partyListProblems } from '../shared/parties.ts';
 import { calendarDateProblem, clip, requiredText } from '../shared/text-checks.ts';
-import { isMember } from './policy-engine.ts';
+import { isMember } from './engine.ts';
 import type { Policy } from './policy.ts';
 
 type Notice = EuLiaison.Notice;

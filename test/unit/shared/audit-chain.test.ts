@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuditChain, canonicalJson, ChainVerifier, GENESIS, verifyChains, type AuditFacts } from '../../../services/gateway/audit-chain.ts';
+import { AuditChain, type AuditFacts, canonicalJson, ChainVerifier, GENESIS, verifyChains } from '../../../services/shared/audit-chain.ts';
 
 const facts = (outcome: string): AuditFacts => ({
   at: 1_763_800_000_000, actor: 'gateway-1', action: 'DELIVERY_DECISION', noticeId: 'n-1', caseRef: 'ANR-2026-0042',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findIdentifiers, isValidIban, maskIdentifiers } from '../../../services/gateway/free-text.ts';
+import { findIdentifiers, isValidIban, maskIdentifiers } from '../../../services/policy/free-text.ts';
 
 const kinds = (text: string) => findIdentifiers(text).map((f) => [f.kind, text.slice(f.start, f.end)]);
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError } from '../shared/errors.ts';
-import type { PseudonymKey } from './policy-engine.ts';
+import type { PseudonymKey } from './engine.ts';
 
 const MIN_KEY_BYTES = 32;
 

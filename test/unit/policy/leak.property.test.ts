@@ -8,9 +8,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alnum, fold, nationalNumber } from '../../../services/gateway/declared-identifiers.ts';
-import { decide } from '../../../services/gateway/policy-engine.ts';
-import { loadPolicy } from '../../../services/gateway/policy.ts';
+import { alnum, fold, nationalNumber } from '../../../services/policy/declared-identifiers.ts';
+import { decide } from '../../../services/policy/engine.ts';
+import { loadPolicy } from '../../../services/policy/policy.ts';
 import type { EuLiaison } from '../../../services/shared/contract-types.ts';
 import { notice, person } from '../../fixtures/notices.ts';
 

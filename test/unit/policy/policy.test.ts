@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../../services/gateway/policy.ts';
+import { loadPolicy } from '../../../services/policy/policy.ts';
 
 const agreementsFile = (yaml: string): string => {
   const file = join(mkdtempSync(join(tmpdir(), 'liaison-policy-')), 'agreements.yaml');

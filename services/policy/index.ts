@@ -1,0 +1,28 @@
+/**
+ * The policy: what a valid notice is, the agreements and who is a member, the rule vocabulary,
+ * the engine that decides what each destination receives, and the size limits of a record.
+ * Pure: no Kafka, no HTTP. The gateway, the national adapter, the CLI and infra use it through
+ * this module only; its files are its own.
+ */
+export { loadPolicy, CLASSIFICATIONS, DEFAULT_AGREEMENTS_FILE, type Agreement, type Classification, type CrimeArea, type Policy, type SubjectRole } from './policy.ts';
+export {
+  actionsForRecipient,
+  blockingRule,
+  chooseAgreement,
+  decide,
+  FilterMemo,
+  isMember,
+  pseudonym,
+  RULES,
+  type Copy,
+  type Decision,
+  type DecisionInput,
+  type DeliveryStatus,
+  type PseudonymKey,
+  type RuleName,
+} from './engine.ts';
+export { validateNotice, type Rejection, type RejectionCode } from './validation.ts';
+export { loadLimits, MAX_RECORD_BYTES, NUMBER_RANGES, rangeOf, RecordBounds, type Limits } from './notice-bounds.ts';
+export { foreignReferences, type NoticeHistory, type PermissionRecord } from './notice-references.ts';
+export { findIdentifiers, isValidIban, maskIdentifiers, type IdentifierKind } from './free-text.ts';
+export { loadPseudonymKeys } from './pseudonym-keys.ts';
