@@ -59,7 +59,7 @@ await consumer.run({
         bytes = 0;
       };
       for (const message of batch.messages) {
-        const notice = await registry.decode<EuLiaison.Notice>(message.value, 'notice');
+        const notice = await registry.decode(message.value, 'notice');
         const now = Date.now();
         for (const destination of notice.recipients) {
           const copy: EuLiaison.NoticeCopy = { copyId: `${notice.noticeId}:${destination}:FULL`, origin: notice.sender.country, destination, agreement: 'bench', policyVersion: 'bench', deliveredAt: now, expiresAt: now + 86_400_000, part: 'FULL', fieldActions: [], notice };

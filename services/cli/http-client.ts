@@ -13,7 +13,7 @@ export class HttpCallError extends LiaisonError {
     readonly problems: string[],
     what: string,
   ) {
-    super('LIAISON_HTTP', `${what}: HTTP ${status}\n  ${problems.join('\n  ')}`, 'stop');
+    super('LIAISON_HTTP', `${what}: HTTP ${status}\n  ${problems.join('\n  ')}`);
   }
 }
 
@@ -33,7 +33,7 @@ export async function call<T>(base: string, path: string, token: string, init: {
       signal: AbortSignal.timeout(30_000),
     });
   } catch (cause) {
-    throw new LiaisonError('LIAISON_HTTP', `${url}: unreachable (${(cause as Error).message}); is the service running? (make demo starts them)`, 'retry', { cause });
+    throw new LiaisonError('LIAISON_UNREACHABLE', `${url}: unreachable (${(cause as Error).message}); is the service running? (make demo starts them)`, { cause });
   }
   const body = (await response.json().catch(() => ({}))) as T & { problems?: string[]; error?: string };
   if (!response.ok) throw new HttpCallError(response.status, body.problems ?? [body.error ?? response.statusText], `${init.method ?? 'GET'} ${path}`);

@@ -116,7 +116,7 @@ program
     try {
       body = parseYaml(readFileSync(file, 'utf8'));
     } catch (cause) {
-      throw new LiaisonError('LIAISON_INPUT', `${file}: cannot be read as JSON or YAML (${(cause as Error).message})`, 'stop', { cause });
+      throw new LiaisonError('LIAISON_INPUT', `${file}: cannot be read as JSON or YAML (${(cause as Error).message})`, { cause });
     }
     const headers: Record<string, string> = opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {};
     const { body: accepted } = await call<{ noticeId: string; replayed: boolean }>(ADAPTER_URL, '/v1/notices', tokenFor(opts.as, 'system', opts.token), { method: 'POST', body, headers });

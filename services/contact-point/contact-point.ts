@@ -10,13 +10,13 @@ import type { Producer } from 'kafkajs';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { type Contract, type ContractName, loadContract } from '../shared/contract.ts';
-import { ApiError } from '../shared/http.ts';
+import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
+import { ApiError, isDeadLetterError } from '../shared/errors.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { loadParties, type Party, partyListProblems } from '../shared/parties.ts';
 import { ProblemList } from '../shared/problem-list.ts';
-import { ContractRegistry, DecodeError } from '../shared/registry.ts';
+import { ContractRegistry } from '../shared/registry.ts';
 import { requiredText } from '../shared/text-checks.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { groupPrefixOf, topics } from '../shared/topology.ts';
@@ -95,7 +95,7 @@ class Desk {
         try {
           await this.apply(inbox, topic, message.value);
         } catch (error) {
-          if (!(error instanceof DecodeError)) throw error; // the registry is unreachable: the reader retries
+          if (!isDeadLetterError(error)) throw error; // the registry is unreachable: the reader retries
           // Only the gateway writes the inbox; the outbox may hold what the gateway dead-lettered.
           this.cp.options.logger.warn('unreadable record skipped', { country: this.country, topic, partition, offset: message.offset, error: error.message });
         }
@@ -391,7 +391,7 @@ export class ContactPoint {
     }) as Notice;
   }
 
-  private async send(desk: Desk, topic: string, key: string, name: ContractName, value: unknown): Promise<void> {
+  private async send<N extends ContractName>(desk: Desk, topic: string, key: string, name: N, value: ContractRecords[N]): Promise<void> {
     const encoded = await this.registry.encode(topic, name, value);
     await desk.producer!.send({ topic, acks: -1, messages: [{ key, value: encoded }] });
   }

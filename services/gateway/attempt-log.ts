@@ -37,7 +37,7 @@ export class AttemptLog {
   /** Reads every attempt recorded so far for this group. */
   async start(): Promise<void> {
     await readFromStart(this.kafka, { topics: [topics.gatewayAttempts], groupPrefix: 'liaison.gateway.attempts.', follow: false }, async (message) => {
-      const a = await this.registry.decode<BatchAttempt>(message.value, 'batchAttempt');
+      const a = await this.registry.decode(message.value, 'batchAttempt');
       if (a.group === this.group) this.log.set(keyOf(a.topic, a.partition), { offset: String(a.offset), attempt: a.attempt });
     });
     this.producer = this.kafka.producer(IDEMPOTENT);

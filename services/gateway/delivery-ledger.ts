@@ -28,19 +28,36 @@ function merge(earlier: DeliveryReport | undefined, report: DeliveryReport): Del
   return { ...earlier, destinations: [...destinations.values()] };
 }
 
-/** What the processor reads and writes; a batch works on a LedgerBatch over the ledger. */
+/** What the processor reads: the deliveries so far (a batch sees its own earlier records). */
 export interface LedgerView extends NoticeHistory {
   get(noticeId: string): DeliveryReport | undefined;
   reachedDestinations(noticeId: string): string[];
   heldCopy(noticeId: string, destination: string): EuLiaison.NoticeCopy | undefined;
-  record(report: DeliveryReport): void;
-  hold(copy: EuLiaison.NoticeCopy): void;
-  /** A forwarding permission the gateway delivered (rule 6), which a forward may cite (rule 11). */
-  permit(permissionId: string, permission: PermissionRecord): void;
 }
+
+/** What the processor tells the ledger to record of a record it processed. */
+export type LedgerEntry =
+  | { kind: 'report'; report: DeliveryReport }
+  | { kind: 'held'; copy: EuLiaison.NoticeCopy }
+  /** A forwarding permission the gateway delivered (rule 6), which a forward may cite (rule 11). */
+  | { kind: 'permission'; permission: EuLiaison.ForwardingPermission };
 
 abstract class LedgerReads implements LedgerView {
   abstract get(noticeId: string): DeliveryReport | undefined;
+
+  apply(entry: LedgerEntry): void {
+    switch (entry.kind) {
+      case 'report':
+        return this.record(entry.report);
+      case 'held':
+        return this.hold(entry.copy);
+      case 'permission': {
+        const { permissionId, provider, grantedTo, noticeId } = entry.permission;
+        return this.permit(permissionId, { provider, grantedTo, noticeId });
+      }
+    }
+  }
+
   abstract record(report: DeliveryReport): void;
   abstract hold(copy: EuLiaison.NoticeCopy): void;
   abstract permit(permissionId: string, permission: PermissionRecord): void;
@@ -178,11 +195,11 @@ export async function followReports(
     { topics: [...parties.map((p) => topics.reports(p)), topics.held], groupPrefix: 'liaison.gateway.ledger.', follow: true },
     async (message, topic, partition) => {
       try {
-        if (topic === topics.held) ledger.hold(await registry.decode<EuLiaison.NoticeCopy>(message.value, 'noticeCopy'));
+        if (topic === topics.held) ledger.hold(await registry.decode(message.value, 'noticeCopy'));
         else {
           // Reports topics also carry the recipients' receipts, which the ledger does not need.
           const record = await registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
-          if (record.name === 'deliveryReport') ledger.record(record.value as DeliveryReport);
+          if (record.name === 'deliveryReport') ledger.record(record.value);
         }
       } catch (error) {
         logger.error('unreadable record in the delivery ledger', { topic, partition, offset: message.offset, error: (error as Error).message });

@@ -3,21 +3,21 @@
  * produces copies, held copies, reports, audit events and dead letters together with the
  * consumed offsets in one transaction (exactly-once consume-transform-produce).
  */
-import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer } from 'kafkajs';
-import { blockingRule, type Policy, type PseudonymKey } from '../policy/index.ts';
+import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer, type Transaction } from 'kafkajs';
+import { blockingRule, type Policy, type PseudonymKey, RULES } from '../policy/index.ts';
 import { AuditChain, type AuditEvent, type ChainHead, ChainVerifier } from '../shared/audit-chain.ts';
 import type { Connection } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { LiaisonError } from '../shared/errors.ts';
+import { decisionOf, isDeadLetterError } from '../shared/errors.ts';
 import { createKafka, transactional } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
-import { ContractRegistry, DecodeError } from '../shared/registry.ts';
+import { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
-import { topics } from '../shared/topology.ts';
+import { partyOfTopic, topics } from '../shared/topology.ts';
 import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
-import { DeliveryLedger, followReports } from './delivery-ledger.ts';
+import { DeliveryLedger, followReports, type LedgerView } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { type DeadLetterCode, NoticeProcessor, type Outgoing, type Processed } from './notice-processor.ts';
+import { type DeadLetterCode, NoticeProcessor, type OutboxRecord, type Outgoing, type Processed } from './notice-processor.ts';
 import { PartitionProgress } from './partition-progress.ts';
 
 export const GATEWAY_GROUP = 'liaison.gateway';
@@ -38,20 +38,46 @@ export interface TransactionLimits {
 const sizeOf = (m: { key?: Buffer | string | null; value: Buffer | string | null }): number =>
   (m.value === null ? 0 : Buffer.byteLength(m.value)) + (m.key === null || m.key === undefined ? 0 : Buffer.byteLength(m.key)) + 64;
 
-/** A copy, report or audit event larger than one produce request may carry: its record is dead-lettered. */
-class OversizedRecordError extends LiaisonError {
-  constructor(message: string) {
-    super('LIAISON_TOO_LARGE', message, 'dead-letter');
-  }
-}
-
-/** A record the gateway started on too often without finishing: it is dead-lettered unprocessed. */
-class PoisonRecordError extends LiaisonError {
-  constructor(message: string) {
-    super('LIAISON_POISON_RECORD', message, 'dead-letter');
-  }
+/** A record ready to produce; an audit event keeps its value, which the audit reader recognises when it reads it back. */
+interface Encoded {
+  topic: string;
+  message: { key: string; value: Buffer };
+  event?: AuditEvent;
 }
 const { ConfigResourceTypes } = kafkajs;
+
+/** What one transaction produces, sent in produce requests of at most `requestBytes`. */
+class TransactionOutput {
+  /** Bytes added so far, sent or not. */
+  bytes = 0;
+  /** The audit events added, with their bytes, in order. */
+  readonly audited: Array<{ event: AuditEvent; bytes: Buffer }> = [];
+  private pending: Encoded[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly transaction: Transaction,
+    private readonly requestBytes: number,
+  ) {}
+
+  async add(encoded: Encoded[]): Promise<void> {
+    const bytes = encoded.reduce((sum, e) => sum + sizeOf(e.message), 0);
+    if (this.pendingBytes + bytes > this.requestBytes) await this.flush();
+    this.pending.push(...encoded);
+    for (const e of encoded) if (e.event) this.audited.push({ event: e.event, bytes: e.message.value });
+    this.pendingBytes += bytes;
+    this.bytes += bytes;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, message } of this.pending) (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
+    await this.transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
 
 export interface GatewayOptions {
   connection: Connection;
@@ -212,8 +238,8 @@ export class Gateway {
   lag(): Map<string, number> {
     const byOrigin = new Map<string, number>();
     for (const p of this.progress?.partitions() ?? []) {
-      if (!p.topic.startsWith('liaison.outbox.')) continue;
-      const origin = p.topic.slice('liaison.outbox.'.length);
+      const origin = partyOfTopic('outbox', p.topic);
+      if (origin === null) continue;
       byOrigin.set(origin, (byOrigin.get(origin) ?? 0) + p.lag);
     }
     return byOrigin;
@@ -285,9 +311,9 @@ export class Gateway {
       // appended, so it is verified without decoding and hashing it again (any other byte is read in full).
       const own = message.value && this.written[0]?.bytes.equals(message.value) ? this.written.shift() : undefined;
       try {
-        event = own?.event ?? (await this.registry.decode<AuditEvent>(message.value, 'auditEvent'));
+        event = own?.event ?? (await this.registry.decode(message.value, 'auditEvent'));
       } catch (error) {
-        if (!(error instanceof DecodeError)) throw error;
+        if (!isDeadLetterError(error)) throw error;
         if (!this.verifier.broken) logger.error('audit trail holds an unreadable record', { offset: message.offset });
         this.verifier.broken ??= { chain: '?', sequence: -1, offset: message.offset, problem: error.message };
         metrics.auditIntact.set(0);
@@ -332,7 +358,7 @@ export class Gateway {
         next = await this.transact(processor, payload, messages, next, attempt);
       }
     } catch (error) {
-      const outside = (error instanceof LiaisonError && error.decision === 'retry') || (error as { retriable?: boolean }).retriable === true;
+      const outside = decisionOf(error) === 'retry' || (error as { retriable?: boolean }).retriable === true;
       if (outside) this.attempts.release(batch.topic, batch.partition);
       throw error;
     }
@@ -349,66 +375,17 @@ export class Gateway {
     const ledger = this.ledger.batch();
     const observed: Array<() => void> = [];
     const head = this.chain.snapshot();
-    let pending: Array<{ topic: string; message: Message }> = [];
-    const audited: Array<{ event: AuditEvent; bytes: Buffer }> = [];
-    let pendingBytes = 0;
-    let transactionBytes = 0;
+    const output = new TransactionOutput(transaction, limits.requestBytes);
     let index = from;
-    const flush = async () => {
-      if (pending.length === 0) return;
-      const byTopic = new Map<string, Message[]>();
-      for (const { topic, message } of pending) (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
-      await transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
-      pending = [];
-      pendingBytes = 0;
-    };
     try {
-      while (index < messages.length && index - from < limits.transactionRecords && transactionBytes < limits.transactionBytes) {
+      while (index < messages.length && index - from < limits.transactionRecords && output.bytes < limits.transactionBytes) {
         if (!isRunning() || isStale()) break;
         const message = messages[index]!;
-        const record = { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value };
-        const now = this.now();
-        const before = this.chain.snapshot();
-        let result: Processed;
-        let encoded: Array<{ topic: string; message: Message; event?: AuditEvent }>;
-        try {
-          if (attempt >= (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
-            throw new PoisonRecordError(`the gateway started on this record ${attempt} times without finishing (it crashed or was killed); dead-lettered without processing`);
-          }
-          result = await processor.process(record, now, ledger);
-          encoded = await this.encodeAll(result);
-          const oversized = encoded.find((e) => sizeOf(e.message) > limits.requestBytes);
-          if (oversized) {
-            throw new OversizedRecordError(`a record for ${oversized.topic} would be ${sizeOf(oversized.message)} bytes, above the ${limits.requestBytes} bytes one produce request may carry (the broker's limit is ${limits.brokerBytes})`);
-          }
-        } catch (error) {
-          // The registry or Kafka is unreachable: the whole batch waits and is consumed again.
-          if (error instanceof LiaisonError && error.decision === 'retry') throw error;
-          this.chain.restore(before);
-          const code: DeadLetterCode = error instanceof PoisonRecordError ? 'POISON_RECORD' : error instanceof OversizedRecordError ? 'TOO_LARGE' : 'PROCESSING_FAILED';
-          result = processor.deadLetter(record, now, code, (error as Error).message);
-          // The original bytes go with the reason unless they alone are beyond the limit (they stay in the outbox).
-          if (sizeOf({ key: message.key, value: message.value }) > limits.requestBytes - 4_096) result = processor.deadLetter({ ...record, value: null }, now, code, (error as Error).message);
-          encoded = await this.encodeAll(result);
-          logger.error('record dead-lettered: the gateway could not process it', { topic: batch.topic, partition: batch.partition, offset: message.offset, reason: code, error: (error as Error).message });
-        }
-        const bytes = encoded.reduce((sum, e) => sum + sizeOf(e.message), 0);
-        if (pendingBytes + bytes > limits.requestBytes) await flush();
-        pending.push(...encoded);
-        for (const e of encoded) if (e.event) audited.push({ event: e.event, bytes: e.message.value as Buffer });
-        pendingBytes += bytes;
-        transactionBytes += bytes;
-        for (const out of result.outgoing) {
-          if (out.name === 'deliveryReport') ledger.record(out.value as EuLiaison.DeliveryReport);
-          if (out.topic === topics.held) ledger.hold(out.value as EuLiaison.NoticeCopy);
-        }
-        if (result.permission) {
-          const p = result.permission;
-          ledger.permit(p.permissionId, { provider: p.provider, grantedTo: p.grantedTo, noticeId: p.noticeId });
-        }
+        const { result, encoded } = await this.handle(processor, { topic: batch.topic, partition: batch.partition, offset: message.offset, key: message.key, value: message.value }, attempt, ledger);
+        await output.add(encoded);
+        for (const entry of result.ledger) ledger.apply(entry);
         const submittedAt = Number(message.timestamp);
-        const done = result;
-        observed.push(() => this.observe(done, submittedAt));
+        observed.push(() => this.observe(result, submittedAt));
         index += 1;
         await heartbeat();
       }
@@ -416,7 +393,7 @@ export class Gateway {
         await transaction.abort();
         return index;
       }
-      await flush();
+      await output.flush();
       const last = messages[index - 1]!.offset;
       // Past trailing control records too when the whole fetched batch was handled: markers are never committed otherwise.
       const whole = messages === batch.messages && index === messages.length;
@@ -427,7 +404,7 @@ export class Gateway {
       });
       await transaction.commit();
       this.progress?.advanced(batch.topic, batch.partition, offset);
-      this.written.push(...audited);
+      this.written.push(...output.audited);
       if (this.written.length > 100_000) this.written.splice(0, this.written.length - 100_000); // a stalled reader reads them in full later
       resolveOffset(last);
     } catch (error) {
@@ -450,61 +427,102 @@ export class Gateway {
     return index;
   }
 
+  /**
+   * One record: processed and encoded, or dead-lettered with the reason when that fails for a
+   * reason of its own (a `retry` error is thrown: the batch waits). After `maxAttempts` starts
+   * without finishing, the record is dead-lettered unprocessed.
+   */
+  private async handle(processor: NoticeProcessor, record: OutboxRecord, attempt: number, ledger: LedgerView): Promise<{ result: Processed; encoded: Encoded[] }> {
+    const { logger } = this.options;
+    const limits = this.limits!;
+    const now = this.now();
+    const before = this.chain.snapshot();
+    let failure: { code: DeadLetterCode; reason: string };
+    if (attempt >= (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
+      failure = { code: 'POISON_RECORD', reason: `the gateway started on this record ${attempt} times without finishing (it crashed or was killed); dead-lettered without processing` };
+    } else {
+      try {
+        const result = await processor.process(record, now, ledger);
+        const encoded = await this.encodeAll(result);
+        const oversized = encoded.find((e) => sizeOf(e.message) > limits.requestBytes);
+        if (!oversized) return { result, encoded };
+        failure = { code: 'TOO_LARGE', reason: `a record for ${oversized.topic} would be ${sizeOf(oversized.message)} bytes, above the ${limits.requestBytes} bytes one produce request may carry (the broker's limit is ${limits.brokerBytes})` };
+      } catch (error) {
+        // The registry or Kafka is unreachable: the whole batch waits and is consumed again.
+        if (decisionOf(error) === 'retry') throw error;
+        failure = { code: isDeadLetterError(error) ? error.code : 'PROCESSING_FAILED', reason: (error as Error).message };
+      }
+    }
+    this.chain.restore(before);
+    // The original bytes go with the reason unless they alone are beyond the limit (they stay in the outbox).
+    const fits = sizeOf({ key: record.key, value: record.value }) <= limits.requestBytes - 4_096;
+    const result = processor.deadLetter(fits ? record : { ...record, value: null }, now, failure.code, failure.reason);
+    logger.error('record dead-lettered: the gateway could not process it', { topic: record.topic, partition: record.partition, offset: record.offset, reason: failure.code, error: failure.reason });
+    return { result, encoded: await this.encodeAll(result) };
+  }
+
   /** Every record a result produces, audit events chained, encoded; throws before anything is kept. */
-  private async encodeAll(result: Processed): Promise<Array<{ topic: string; message: Message; event?: AuditEvent }>> {
-    const outgoing: Outgoing[] = [
-      ...result.outgoing,
-      ...result.audit.map((facts) => ({ topic: topics.audit, key: this.chain.chain, name: 'auditEvent' as const, value: this.chain.append(facts) })),
-    ];
-    const encoded: Array<{ topic: string; message: Message; event?: AuditEvent }> = [];
-    for (const out of outgoing) {
-      const value = await this.registry.encode(out.topic, out.name, out.value);
-      encoded.push({ topic: out.topic, message: { key: out.key, value }, ...(out.name === 'auditEvent' ? { event: out.value as AuditEvent } : {}) });
+  private async encodeAll(result: Processed): Promise<Encoded[]> {
+    const encoded: Encoded[] = [];
+    for (const out of result.outgoing) encoded.push({ topic: out.topic, message: { key: out.key, value: await this.encode(out) } });
+    for (const facts of result.audit) {
+      const event = this.chain.append(facts);
+      encoded.push({ topic: topics.audit, message: { key: this.chain.chain, value: await this.registry.encode(topics.audit, 'auditEvent', event) }, event });
     }
     return encoded;
   }
 
+  private encode(out: Outgoing): Promise<Buffer> {
+    return this.registry.encode<typeof out.name>(out.topic, out.name, out.value);
+  }
+
   private observe(result: Processed, submittedAt: number): void {
     const { metrics, logger } = this.options;
-    if (result.deadLetter) {
-      metrics.deadLetters.inc({ reason: result.deadLetter.code });
-      logger.warn('notice dead-lettered', { noticeId: result.notice?.noticeId, caseRef: result.notice?.caseRef, origin: result.origin, reason: result.deadLetter.code });
-      return;
+    switch (result.kind) {
+      case 'dead-lettered':
+        metrics.deadLetters.inc({ reason: result.code });
+        logger.warn('notice dead-lettered', { noticeId: result.notice?.noticeId, caseRef: result.notice?.caseRef, origin: result.origin, reason: result.code });
+        return;
+      case 'held-decision': {
+        const d = result.decision;
+        metrics.heldDecisions.inc({ origin: result.origin, destination: d.destination, decision: d.decision });
+        if (d.decision === 'REJECT') metrics.blocked.inc({ origin: result.origin, destination: d.destination, rule: RULES.thirdCountry });
+        logger.info('held copy decided', { noticeId: d.noticeId, origin: result.origin, destination: d.destination, decision: d.decision });
+        return;
+      }
+      case 'receipt':
+        metrics.receipts.inc({ recipient: result.receipt.recipient, status: result.receipt.status });
+        logger.info('receipt relayed', { noticeId: result.receipt.noticeId, recipient: result.receipt.recipient, status: result.receipt.status });
+        return;
+      case 'permission':
+        metrics.permissions.inc({ provider: result.permission.provider, granted_to: result.permission.grantedTo });
+        logger.info('forwarding permission delivered', { noticeId: result.permission.noticeId, origin: result.origin, destination: result.permission.grantedTo });
+        return;
+      case 'duplicate':
+        metrics.duplicates.inc({ origin: result.origin });
+        logger.info('resubmitted notice ignored', { origin: result.origin });
+        return;
+      case 'routed':
+        return this.observeRouted(result, submittedAt);
+      default: {
+        const unknown: never = result;
+        throw new Error(`unhandled result ${JSON.stringify(unknown)}`);
+      }
     }
-    if (result.heldDecision) {
-      const d = result.heldDecision;
-      metrics.heldDecisions.inc({ origin: result.origin, destination: d.destination, decision: d.decision });
-      if (d.decision === 'REJECT') metrics.blocked.inc({ origin: result.origin, destination: d.destination, rule: 'rule-5-third-country' });
-      logger.info('held copy decided', { noticeId: d.noticeId, origin: result.origin, destination: d.destination, decision: d.decision });
-      return;
-    }
-    if (result.receipt) {
-      metrics.receipts.inc({ recipient: result.receipt.recipient, status: result.receipt.status });
-      logger.info('receipt relayed', { noticeId: result.receipt.noticeId, recipient: result.receipt.recipient, status: result.receipt.status });
-      return;
-    }
-    if (result.permission) {
-      metrics.permissions.inc({ provider: result.permission.provider, granted_to: result.permission.grantedTo });
-      logger.info('forwarding permission delivered', { noticeId: result.permission.noticeId, origin: result.origin, destination: result.permission.grantedTo });
-      return;
-    }
-    if (result.duplicate) {
-      metrics.duplicates.inc({ origin: result.origin });
-      logger.info('resubmitted notice ignored', { origin: result.origin });
-      return;
-    }
-    const notice = result.notice!;
-    const origin = result.origin!;
+  }
+
+  private observeRouted({ notice, origin, decisions }: Extract<Processed, { kind: 'routed' }>, submittedAt: number): void {
+    const { metrics, logger } = this.options;
     metrics.notices.inc({ origin, kind: notice.kind, priority: notice.priority });
     const committed = this.now();
-    for (const d of result.decisions) {
+    for (const d of decisions) {
       metrics.deliveries.inc({ origin, destination: d.destination, status: d.status, kind: notice.kind, priority: notice.priority });
       for (const area of notice.crimeAreas) metrics.crimeAreas.inc({ origin, destination: d.destination, crime_area: area, status: d.status });
       const rule = blockingRule(d);
       if (rule) metrics.blocked.inc({ origin, destination: d.destination, rule });
       if (d.deliver.length > 0 && submittedAt > 0) metrics.latency.observe({ destination: d.destination }, Math.max(0, committed - submittedAt) / 1000);
       for (const a of d.fieldActions) metrics.fieldActions.inc({ destination: d.destination, rule: a.rule, action: a.action });
-      logger.info('delivery decision', { noticeId: notice.noticeId, caseRef: notice.caseRef, origin: result.origin, destination: d.destination, status: d.status, agreement: d.agreement });
+      logger.info('delivery decision', { noticeId: notice.noticeId, caseRef: notice.caseRef, origin, destination: d.destination, status: d.status, agreement: d.agreement });
     }
   }
 }

@@ -1,17 +1,18 @@
 /**
  * What the gateway does with one record of an outbox: decode, validate, route, filter per
- * destination and explain. Returns the records to produce; the caller produces them in one
- * transaction with the consumed offset.
+ * destination and explain. Returns what became of it (a `Processed` of one `kind`) with the
+ * records to produce, the audit facts and what the ledger records; the caller produces them in
+ * one transaction with the consumed offset. No Kafka here: the decoder is injected.
  */
-import { actionsForRecipient, decide, type Decision, FilterMemo, foreignReferences, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
+import { actionsForRecipient, type Copy, decide, type Decision, FilterMemo, foreignReferences, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
 import type { AuditFacts } from '../shared/audit-chain.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { type ContractName, loadContract } from '../shared/contract.ts';
+import { type ContractName, type ContractRecords, loadContract, type Named } from '../shared/contract.ts';
+import { type DeadLetterErrorCode, isDeadLetterError } from '../shared/errors.ts';
 import { partyListProblems } from '../shared/parties.ts';
-import { type ContractRegistry, DecodeError } from '../shared/registry.ts';
 import { clip, requiredText } from '../shared/text-checks.ts';
-import { topics } from '../shared/topology.ts';
-import type { LedgerView } from './delivery-ledger.ts';
+import { partyOfTopic, topics } from '../shared/topology.ts';
+import type { LedgerEntry, LedgerView } from './delivery-ledger.ts';
 
 type Notice = EuLiaison.Notice;
 
@@ -23,47 +24,49 @@ export interface OutboxRecord {
   value: Buffer | null;
 }
 
-export interface Outgoing {
-  topic: string;
-  key: string;
-  name: ContractName;
-  value: unknown;
-}
+/** A record to produce, typed by its contract name. */
+export type Outgoing = { [N in ContractName]: { topic: string; key: string; name: N; value: ContractRecords[N] } }[ContractName];
 
+/** Why a record went to the dead-letter topic (its `errorCode`). */
 export type DeadLetterCode =
   | RejectionCode
-  | 'DECODE_FAILED'
-  | 'TOO_LARGE'
+  | DeadLetterErrorCode
   | 'UNKNOWN_CASE'
   | 'UNKNOWN_TOPIC'
   | 'DUPLICATE_ID'
   /** Processing the record threw: it goes to the dead-letter topic, the exchange goes on. */
-  | 'PROCESSING_FAILED'
-  /** The gateway started on the record too often without finishing (it crashed or was killed). */
-  | 'POISON_RECORD';
+  | 'PROCESSING_FAILED';
 
-export interface Processed {
+/** What every result produces: records, audit facts (chained by the caller) and what the ledger records. */
+interface Effects {
   outgoing: Outgoing[];
   audit: AuditFacts[];
-  /** Set when the record was accepted. */
-  notice?: Notice;
-  origin?: string;
-  decisions: Decision[];
-  deadLetter?: { code: DeadLetterCode; reason: string };
-  /** Set when a held copy was released or rejected. */
-  heldDecision?: EuLiaison.HeldDecision;
-  /** Set when a contact point's receipt was relayed to the origin. */
-  receipt?: EuLiaison.Receipt;
-  /** Set when a provider's forwarding permission was delivered. */
-  permission?: EuLiaison.ForwardingPermission;
-  /** Set when the notice id was seen before from the same origin: nothing is produced again. */
-  duplicate?: boolean;
+  ledger: LedgerEntry[];
 }
+
+/** What became of one record; the caller switches on `kind`. */
+export type Processed = Effects &
+  (
+    | { kind: 'routed'; notice: Notice; origin: string; decisions: Decision[] }
+    | { kind: 'dead-lettered'; code: DeadLetterCode; reason: string; origin: string | null; notice: Notice | null }
+    /** The origin's DPO released or rejected a held copy (rule 5, derogation). */
+    | { kind: 'held-decision'; origin: string; decision: EuLiaison.HeldDecision }
+    /** A contact point's receipt, relayed to the origin. */
+    | { kind: 'receipt'; origin: string; receipt: EuLiaison.Receipt }
+    /** A provider's forwarding permission, delivered to the recipient it names (rule 6). */
+    | { kind: 'permission'; origin: string; permission: EuLiaison.ForwardingPermission }
+    /** The notice id was seen before from the same origin: nothing is produced again. */
+    | { kind: 'duplicate'; origin: string; noticeId: string }
+  );
 
 /** What an outbox may carry: notices, and the contact point's receipts and the provider's permissions. */
 const OUTBOX_RECORDS = ['notice', 'receipt', 'forwardingPermission'] as const;
 
-const OUTBOX_PREFIX = 'liaison.outbox.';
+/** The decoder the processor reads records with (the schema registry; in unit tests, a table). */
+export interface RecordDecoder {
+  decode<N extends ContractName>(buffer: Buffer | null, name: N): Promise<ContractRecords[N]>;
+  decodeAny<N extends ContractName>(buffer: Buffer | null, accepted: readonly N[]): Promise<Named<N>>;
+}
 
 export class NoticeProcessor {
   /** Bounds of the records that share the outboxes and the decisions topic with notices. */
@@ -72,7 +75,7 @@ export class NoticeProcessor {
   constructor(
     private readonly policy: Policy,
     private readonly keys: PseudonymKey,
-    private readonly registry: ContractRegistry,
+    private readonly decoder: RecordDecoder,
     private readonly actor = 'gateway',
   ) {
     const { limits } = policy.bounds;
@@ -86,29 +89,41 @@ export class NoticeProcessor {
     };
   }
 
-  /** `ledger`: the deliveries so far, including those of earlier records in the same batch. */
+  /**
+   * `ledger`: the deliveries so far, including those of earlier records in the same batch.
+   * Throws only what must not dead-letter the record (a `retry` error: the registry unreachable).
+   */
   async process(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
     if (record.topic === topics.heldDecisions) return this.processHeldDecision(record, now, ledger);
-    const origin = record.topic.startsWith(OUTBOX_PREFIX) ? record.topic.slice(OUTBOX_PREFIX.length) : undefined;
-    if (!origin || !this.policy.parties.has(origin)) return this.reject(record, now, 'UNKNOWN_TOPIC', `${record.topic} is not the outbox of a known party`);
+    const origin = partyOfTopic('outbox', record.topic);
+    if (origin === null || !this.policy.parties.has(origin)) return this.reject(record, now, 'UNKNOWN_TOPIC', `${record.topic} is not the outbox of a known party`);
     if (record.value && record.value.length > MAX_RECORD_BYTES) {
       return this.reject(record, now, 'TOO_LARGE', `value of ${record.value.length} bytes exceeds ${MAX_RECORD_BYTES}`, origin);
     }
-    let decoded: Awaited<ReturnType<ContractRegistry['decodeAny']>>;
+    let decoded: Named<(typeof OUTBOX_RECORDS)[number]>;
     try {
-      decoded = await this.registry.decodeAny(record.value, OUTBOX_RECORDS);
+      decoded = await this.decoder.decodeAny(record.value, OUTBOX_RECORDS);
     } catch (error) {
-      if (error instanceof DecodeError) return this.reject(record, now, 'DECODE_FAILED', error.message, origin);
-      throw error; // the registry is unreachable: retry, do not dead-letter
+      if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message, origin);
+      throw error;
     }
-    if (decoded.name === 'receipt') return this.processReceipt(record, decoded.value as EuLiaison.Receipt, origin, now, ledger);
-    if (decoded.name === 'forwardingPermission') return this.processPermission(record, decoded.value as EuLiaison.ForwardingPermission, origin, now, ledger);
-    const notice = decoded.value as Notice;
+    switch (decoded.name) {
+      case 'receipt':
+        return this.processReceipt(record, decoded.value, origin, now, ledger);
+      case 'forwardingPermission':
+        return this.processPermission(record, decoded.value, origin, now, ledger);
+      case 'notice':
+        return this.processNotice(record, decoded.value, origin, now, ledger);
+    }
+  }
+
+  private processNotice(record: OutboxRecord, notice: Notice, origin: string, now: number, ledger: LedgerView): Processed {
     // A retried submission (same notice id, e.g. the adapter's Idempotency-Key) never makes a second notice.
     const seen = ledger.get(notice.noticeId);
     if (seen) {
       if (seen.origin !== origin) return this.reject(record, now, 'DUPLICATE_ID', `noticeId: ${notice.noticeId} is already a notice of ${seen.origin}`, origin);
-      return { outgoing: [], audit: [this.auditOf(now, 'DUPLICATE_IGNORED', origin, null, 'IGNORED', { noticeId: notice.noticeId, caseRef: notice.caseRef }, { topic: record.topic, offset: record.offset })], decisions: [], origin, duplicate: true };
+      const audit = this.auditOf(now, 'DUPLICATE_IGNORED', origin, null, 'IGNORED', notice, { topic: record.topic, offset: record.offset });
+      return { kind: 'duplicate', origin, noticeId: notice.noticeId, outgoing: [], audit: [audit], ledger: [] };
     }
     const rejection = validateNotice(notice, origin, this.policy, now);
     if (rejection) return this.reject(record, now, rejection.code, rejection.problems.join('; '), origin, notice);
@@ -132,51 +147,40 @@ export class NoticeProcessor {
     const memo = new FilterMemo();
     const decisions = recipients.map((destination) => decide(this.policy, this.keys, { notice, origin, destination, now }, memo));
     const outgoing: Outgoing[] = [];
+    const ledger: LedgerEntry[] = [];
     const audit: AuditFacts[] = [];
     for (const d of decisions) {
       for (const copy of d.deliver) {
         outgoing.push({ topic: topics.inbox(d.destination), key: notice.caseRef, name: 'noticeCopy', value: this.copyRecord(notice, origin, d, copy, now) });
       }
-      if (d.hold) outgoing.push({ topic: topics.held, key: notice.noticeId, name: 'noticeCopy', value: this.copyRecord(notice, origin, d, d.hold, now) });
+      if (d.hold) {
+        const held = this.copyRecord(notice, origin, d, d.hold, now);
+        outgoing.push({ topic: topics.held, key: notice.noticeId, name: 'noticeCopy', value: held });
+        ledger.push({ kind: 'held', copy: held });
+      }
       audit.push({
-        at: now,
-        actor: this.actor,
-        action: notice.correction ? `CORRECTION_${notice.correction.action}` : 'DELIVERY_DECISION',
-        noticeId: notice.noticeId,
-        caseRef: notice.caseRef,
-        origin,
-        destination: d.destination,
-        outcome: d.status,
-        rules: d.rules,
-        details: {
+        ...this.auditOf(now, notice.correction ? `CORRECTION_${notice.correction.action}` : 'DELIVERY_DECISION', origin, d.destination, d.status, notice, {
           agreement: d.agreement ?? '',
           reasons: d.reasons.join('; '),
           fieldActions: d.fieldActions.map((a) => `${a.action} ${a.path} (${a.rule})`).join('; '),
-        },
-        policyVersion: this.policy.version,
+        }),
+        rules: d.rules,
       });
     }
-    const report = this.report(notice, origin, now, decisions.map((d) => ({
-        destination: d.destination,
-        status: d.status,
-        agreement: d.agreement,
-        reasons: d.reasons,
-        rules: d.rules,
-        fieldActions: d.fieldActions,
-        expiresAt: d.expiresAt,
-      })),
-    );
-    outgoing.push({ topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report });
-    return { outgoing, audit, notice, origin, decisions };
+    const outcomes = decisions.map(({ destination, status, agreement, reasons, rules, fieldActions, expiresAt }) => ({ destination, status, agreement, reasons, rules, fieldActions, expiresAt }));
+    const report = this.report(notice, origin, now, outcomes);
+    outgoing.push(report.outgoing);
+    ledger.push(report.entry);
+    return { kind: 'routed', notice, origin, decisions, outgoing, audit, ledger };
   }
 
   /** Rule 5, derogation: the origin's DPO releases a held copy to its destination, or rejects it. */
   private async processHeldDecision(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
     let decision: EuLiaison.HeldDecision;
     try {
-      decision = await this.registry.decode<EuLiaison.HeldDecision>(record.value, 'heldDecision');
+      decision = await this.decoder.decode(record.value, 'heldDecision');
     } catch (error) {
-      if (error instanceof DecodeError) return this.reject(record, now, 'DECODE_FAILED', error.message);
+      if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message);
       throw error;
     }
     const problems = this.sideBounds.heldDecision.check(decision);
@@ -196,33 +200,30 @@ export class NoticeProcessor {
       const copy: EuLiaison.NoticeCopy = { ...held, copyId: `${notice.noticeId}:${held.destination}:RELEASED`, part: 'RELEASED', deliveredAt: now };
       outgoing.push({ topic: topics.inbox(held.destination), key: notice.caseRef, name: 'noticeCopy', value: copy });
     }
+    const status = release ? 'DELIVERED_FILTERED' : 'BLOCKED';
+    const rules = [RULES.thirdCountry, RULES.explain];
     const reason = `${release ? 'released' : 'rejected'} by ${decision.decidedBy}: ${decision.justification}`;
     const report = this.report(notice, held.origin, now, [
       {
         destination: held.destination,
-        status: release ? 'DELIVERED_FILTERED' : 'BLOCKED',
+        status,
         agreement: held.agreement,
         reasons: [reason],
-        rules: ['rule-5-third-country', 'rule-13-explain'],
+        rules,
         fieldActions: release ? held.fieldActions : [],
         expiresAt: release ? held.expiresAt : null,
       },
     ]);
-    outgoing.push({ topic: topics.reports(held.origin), key: notice.caseRef, name: 'deliveryReport', value: report });
+    outgoing.push(report.outgoing);
     const audit: AuditFacts = {
-      at: now,
-      actor: decision.decidedBy,
-      action: release ? 'HELD_RELEASED' : 'HELD_REJECTED',
-      noticeId: notice.noticeId,
-      caseRef: notice.caseRef,
-      origin: held.origin,
-      destination: held.destination,
-      outcome: release ? 'DELIVERED_FILTERED' : 'BLOCKED',
-      rules: ['rule-5-third-country', 'rule-13-explain'],
-      details: { justification: decision.justification, decidedAt: String(decision.decidedAt), agreement: held.agreement },
-      policyVersion: this.policy.version,
+      ...this.auditOf(now, release ? 'HELD_RELEASED' : 'HELD_REJECTED', held.origin, held.destination, status, notice, {
+        justification: decision.justification,
+        decidedAt: String(decision.decidedAt),
+        agreement: held.agreement,
+      }, decision.decidedBy),
+      rules,
     };
-    return { outgoing, audit: [audit], decisions: [], origin: held.origin, heldDecision: decision };
+    return { kind: 'held-decision', origin: held.origin, decision, outgoing, audit: [audit], ledger: [report.entry] };
   }
 
   /**
@@ -241,7 +242,7 @@ export class NoticeProcessor {
     }
     const relayed: EuLiaison.Receipt = { ...receipt, officer: null, justification: null };
     const action = receipt.status === 'READ' ? 'CONSULTATION' : `RECEIPT_${receipt.status}`;
-    const audit = this.auditOf(now, action, report.origin, recipient, receipt.status, { noticeId: report.noticeId, caseRef: report.caseRef }, {
+    const audit = this.auditOf(now, action, report.origin, recipient, receipt.status, report, {
       copyId: receipt.copyId,
       by: receipt.by ?? '',
       officer: receipt.officer ?? '',
@@ -249,11 +250,12 @@ export class NoticeProcessor {
       answerNoticeId: receipt.answerNoticeId ?? '',
     }, receipt.officer ?? receipt.by ?? `contact-point@${recipient}`);
     return {
-      outgoing: [{ topic: topics.reports(report.origin), key: report.caseRef, name: 'receipt', value: relayed }],
-      audit: [audit],
-      decisions: [],
+      kind: 'receipt',
       origin: recipient,
       receipt,
+      outgoing: [{ topic: topics.reports(report.origin), key: report.caseRef, name: 'receipt', value: relayed }],
+      audit: [audit],
+      ledger: [],
     };
   }
 
@@ -273,46 +275,62 @@ export class NoticeProcessor {
       if (permission.forwardTo.length === 0) problems.add('forwardTo: empty');
     }
     if (problems.size > 0) return this.reject(record, now, 'INVALID_NOTICE', problems.toArray().join('; '), provider);
-    const audit = this.auditOf(now, 'FORWARDING_PERMITTED', provider, permission.grantedTo, 'RECORDED', { noticeId: report.noticeId, caseRef: report.caseRef }, {
+    const audit = this.auditOf(now, 'FORWARDING_PERMITTED', provider, permission.grantedTo, 'RECORDED', report, {
       permissionId: permission.permissionId,
       forwardTo: permission.forwardTo.join(','),
       conditions: permission.conditions ?? '',
     }, permission.grantedBy);
     return {
-      outgoing: [{ topic: topics.inbox(permission.grantedTo), key: report.caseRef, name: 'forwardingPermission', value: permission }],
-      audit: [{ ...audit, rules: [RULES.handlingCodes, RULES.explain] }],
-      decisions: [],
+      kind: 'permission',
       origin: provider,
       permission,
+      outgoing: [{ topic: topics.inbox(permission.grantedTo), key: report.caseRef, name: 'forwardingPermission', value: permission }],
+      audit: [{ ...audit, rules: [RULES.handlingCodes, RULES.explain] }],
+      ledger: [{ kind: 'permission', permission }],
     };
   }
 
   private auditOf(
     now: number,
     action: string,
-    origin: string,
+    origin: string | null,
     destination: string | null,
     outcome: string,
-    about: { noticeId: string; caseRef: string },
+    about: { noticeId: string; caseRef: string } | null,
     details: Record<string, string>,
     actor = this.actor,
   ): AuditFacts {
-    return { at: now, actor, action, noticeId: about.noticeId, caseRef: about.caseRef, origin, destination, outcome, rules: [RULES.explain], details, policyVersion: this.policy.version };
+    return {
+      at: now,
+      actor,
+      action,
+      noticeId: about?.noticeId ?? null,
+      caseRef: about?.caseRef ?? null,
+      origin,
+      destination,
+      outcome,
+      rules: [RULES.explain],
+      details,
+      policyVersion: this.policy.version,
+    };
   }
 
-  private report(notice: Notice, origin: string, now: number, destinations: EuLiaison.DestinationOutcome[]): EuLiaison.DeliveryReport {
-    return { noticeId: notice.noticeId, caseRef: notice.caseRef, origin, policyVersion: this.policy.version, correctionOf: notice.correction?.of ?? null, processedAt: now, destinations };
+  /** A delivery report for the origin: the record to produce and what the ledger records of it. */
+  private report(notice: Notice, origin: string, now: number, destinations: EuLiaison.DestinationOutcome[]): { outgoing: Outgoing; entry: LedgerEntry } {
+    const report: EuLiaison.DeliveryReport = { noticeId: notice.noticeId, caseRef: notice.caseRef, origin, policyVersion: this.policy.version, correctionOf: notice.correction?.of ?? null, processedAt: now, destinations };
+    return { outgoing: { topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report }, entry: { kind: 'report', report } };
   }
 
-  private copyRecord(notice: Notice, origin: string, d: Decision, copy: Decision['deliver'][number], now: number): EuLiaison.NoticeCopy {
+  private copyRecord(notice: Notice, origin: string, d: Decision, copy: Copy, now: number): EuLiaison.NoticeCopy {
+    if (d.agreement === null || d.expiresAt === null) throw new Error(`a copy for ${d.destination} without an agreement and an expiry`); // decide() never makes one
     return {
       copyId: `${notice.noticeId}:${d.destination}:${copy.part}`,
       origin,
       destination: d.destination,
-      agreement: d.agreement!,
+      agreement: d.agreement,
       policyVersion: this.policy.version,
       deliveredAt: now,
-      expiresAt: d.expiresAt!,
+      expiresAt: d.expiresAt,
       part: copy.part,
       fieldActions: actionsForRecipient(copy.fieldActions),
       notice: copy.notice,
@@ -320,9 +338,8 @@ export class NoticeProcessor {
   }
 
   /** A record the gateway could not process, or would not again: dead-lettered with the reason, audited. */
-  deadLetter(record: OutboxRecord, now: number, code: 'PROCESSING_FAILED' | 'POISON_RECORD' | 'TOO_LARGE', reason: string): Processed {
-    const origin = record.topic.startsWith(OUTBOX_PREFIX) ? record.topic.slice(OUTBOX_PREFIX.length) : undefined;
-    return this.reject(record, now, code, clip(reason, 1000), origin);
+  deadLetter(record: OutboxRecord, now: number, code: DeadLetterCode, reason: string): Processed {
+    return this.reject(record, now, code, clip(reason, 1000), partyOfTopic('outbox', record.topic) ?? undefined);
   }
 
   private reject(record: OutboxRecord, now: number, code: DeadLetterCode, reason: string, origin?: string, notice?: Notice): Processed {
@@ -334,6 +351,7 @@ export class NoticeProcessor {
         value: { topic: record.topic, partition: record.partition, offset: Number(record.offset), key: record.key, value: record.value, errorCode: code, reason, failedAt: now },
       },
     ];
+    const ledger: LedgerEntry[] = [];
     if (origin && notice) {
       // The origin learns of the rejection in its own reports topic: once per known recipient
       // (bounded by the parties, whatever the notice lists), or once under its own code.
@@ -345,21 +363,10 @@ export class NoticeProcessor {
         now,
         destinations.map((destination) => ({ destination, status: 'REJECTED', agreement: null, reasons: [`${code}: ${reason}`], rules: [], fieldActions: [], expiresAt: null })),
       );
-      outgoing.push({ topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report });
+      outgoing.push(report.outgoing);
+      ledger.push(report.entry);
     }
-    const audit: AuditFacts = {
-      at: now,
-      actor: this.actor,
-      action: 'DEAD_LETTER',
-      noticeId: notice?.noticeId ?? null,
-      caseRef: notice?.caseRef ?? null,
-      origin: origin ?? null,
-      destination: null,
-      outcome: code,
-      rules: ['rule-13-explain'],
-      details: { topic: record.topic, partition: String(record.partition), offset: record.offset, reason },
-      policyVersion: this.policy.version,
-    };
-    return { outgoing, audit: [audit], decisions: [], notice, origin, deadLetter: { code, reason } };
+    const audit = this.auditOf(now, 'DEAD_LETTER', origin ?? null, null, code, notice ?? null, { topic: record.topic, partition: String(record.partition), offset: record.offset, reason });
+    return { kind: 'dead-lettered', code, reason, origin: origin ?? null, notice: notice ?? null, outgoing, audit: [audit], ledger };
   }
 }

@@ -9,8 +9,8 @@ import { foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/contract-types.ts';
-import { type Contract, type ContractName, loadContract } from '../shared/contract.ts';
-import { ApiError } from '../shared/http.ts';
+import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
+import { ApiError } from '../shared/errors.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { partyListProblems } from '../shared/parties.ts';
@@ -18,7 +18,7 @@ import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
-import { topics } from '../shared/topology.ts';
+import { partyOfTopic, topics } from '../shared/topology.ts';
 import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
 import type { Validators } from './openapi.ts';
 
@@ -78,14 +78,15 @@ export class NationalAdapter {
       { topics: [...parties.map(topics.outbox), ...parties.map(topics.reports)], groupPrefix: 'liaison.adapter.status.', follow: true },
       async (message, topic) => {
         try {
-          if (topic.startsWith('liaison.outbox.')) {
+          const sender = partyOfTopic('outbox', topic);
+          if (sender !== null) {
             const record = await this.registry.decodeAny(message.value, ['notice', 'receipt', 'forwardingPermission']);
-            if (record.name === 'notice') this.store.submitted(record.value as Notice, topic.slice('liaison.outbox.'.length));
-            else if (record.name === 'forwardingPermission') this.store.permitted(record.value as EuLiaison.ForwardingPermission, topic.slice('liaison.outbox.'.length));
+            if (record.name === 'notice') this.store.submitted(record.value, sender);
+            else if (record.name === 'forwardingPermission') this.store.permitted(record.value, sender);
           } else {
             const record = await this.registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
-            if (record.name === 'deliveryReport') this.store.reported(record.value as EuLiaison.DeliveryReport);
-            else this.store.addReceipt(record.value as EuLiaison.Receipt);
+            if (record.name === 'deliveryReport') this.store.reported(record.value);
+            else this.store.addReceipt(record.value);
           }
         } catch (error) {
           // The gateway dead-letters what it cannot read; the status view just skips it.
@@ -267,7 +268,7 @@ export class NationalAdapter {
     return { noticeId, replayed: false };
   }
 
-  private async produce(country: string, topic: string, key: string, name: ContractName, value: unknown): Promise<void> {
+  private async produce<N extends ContractName>(country: string, topic: string, key: string, name: N, value: ContractRecords[N]): Promise<void> {
     const encoded = await this.registry.encode(topic, name, value);
     if (encoded.length > MAX_RECORD_BYTES) throw new ApiError(413, 'too-large', [`body: ${encoded.length} bytes encoded, above ${MAX_RECORD_BYTES}`]);
     const producer = await this.producerFor(country);

@@ -1,7 +1,8 @@
 /** The national adapter's HTTP surface: every route, its role and its status codes, in one place. */
 import express, { type Express } from 'express';
 import { callerOf, type ApiKeys } from '../shared/api-keys.ts';
-import { apiErrorHandler, ApiError } from '../shared/http.ts';
+import { ApiError } from '../shared/errors.ts';
+import { apiErrorHandler } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { NationalAdapter } from './adapter.ts';
 

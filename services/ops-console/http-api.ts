@@ -2,7 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { ApiKeys } from '../shared/api-keys.ts';
-import { apiErrorHandler, ApiError } from '../shared/http.ts';
+import { ApiError } from '../shared/errors.ts';
+import { apiErrorHandler } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { OpsConsole } from './ops-console.ts';
 

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
+import type { EuLiaison } from './contract-types.ts';
 import { ConfigError } from './errors.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
@@ -25,6 +26,25 @@ export const TOP_LEVEL = {
   batchAttempt: 'eu.liaison.BatchAttempt',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
+
+/** The TypeScript type of each top-level record (generated from the same .avsc files). */
+export interface ContractRecords {
+  notice: EuLiaison.Notice;
+  noticeCopy: EuLiaison.NoticeCopy;
+  deliveryReport: EuLiaison.DeliveryReport;
+  auditEvent: EuLiaison.AuditEvent;
+  deadLetter: EuLiaison.DeadLetter;
+  heldDecision: EuLiaison.HeldDecision;
+  receipt: EuLiaison.Receipt;
+  forwardingPermission: EuLiaison.ForwardingPermission;
+  batchAttempt: EuLiaison.BatchAttempt;
+}
+// Every contract name has its type, and no other: the compiler refuses this line otherwise.
+const everyNameTyped: [ContractName, keyof ContractRecords] extends [keyof ContractRecords, ContractName] ? true : never = true;
+void everyNameTyped;
+
+/** A record with its contract name: the name tells the type of the value. */
+export type Named<N extends ContractName = ContractName> = { [K in N]: { name: K; value: ContractRecords[K] } }[N];
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { ApiError } from './errors.ts';
 import { onInfraError } from './infra-errors.ts';
 
 export interface ServiceHttp {
@@ -50,18 +51,6 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
   });
-}
-
-/** A refused request: its status and every problem, named by field; the body of the 4xx. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly error: string,
-    readonly problems: string[],
-  ) {
-    super(`${error}: ${problems.join('; ')}`);
-    this.name = new.target.name;
-  }
 }
 
 /**

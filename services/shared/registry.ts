@@ -10,8 +10,8 @@
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
-import { loadContract, TOP_LEVEL, type Contract, type ContractName } from './contract.ts';
-import { LiaisonError } from './errors.ts';
+import { loadContract, TOP_LEVEL, type Contract, type ContractName, type ContractRecords, type Named } from './contract.ts';
+import { DecodeError, LiaisonError, RegistryUnavailableError } from './errors.ts';
 import { infraError } from './infra-errors.ts';
 
 /** Records that travel on another record's topic, under a subject of their own. */
@@ -19,25 +19,6 @@ const SHARING: ReadonlySet<ContractName> = new Set(['receipt', 'forwardingPermis
 
 export const subjectOf = (topic: string, name?: ContractName): string =>
   name && SHARING.has(name) ? `${topic}-${TOP_LEVEL[name]}` : `${topic}-value`;
-
-export interface Decoded {
-  name: ContractName;
-  value: unknown;
-}
-
-/** A record that is not Avro of a known schema: dead-letter it, never retry. */
-export class DecodeError extends LiaisonError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('LIAISON_DECODE', message, 'dead-letter', options);
-  }
-}
-
-/** The registry could not be reached or answered 5xx: retry the record later, never dead-letter it. */
-export class RegistryUnavailableError extends LiaisonError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('LIAISON_REGISTRY_UNAVAILABLE', message, 'retry', options);
-  }
-}
 
 export class ContractRegistry {
   private readonly registry: SchemaRegistry;
@@ -74,7 +55,7 @@ export class ContractRegistry {
     return id;
   }
 
-  async encode(topic: string, name: ContractName, value: unknown): Promise<Buffer> {
+  async encode<N extends ContractName>(topic: string, name: N, value: ContractRecords[N]): Promise<Buffer> {
     const type = this.contract.types[name];
     const id = await this.idFor(topic, name);
     let body: Buffer;
@@ -83,7 +64,7 @@ export class ContractRegistry {
     } catch (cause) {
       const problems: string[] = [];
       type.isValid(value, { errorHook: (path) => problems.push(path.join('.') || '(root)') });
-      throw new LiaisonError('LIAISON_ENCODE', `${name} does not match its schema at ${problems.join(', ') || '(root)'}`, 'stop', { cause });
+      throw new LiaisonError('LIAISON_ENCODE', `${name} does not match its schema at ${problems.join(', ') || '(root)'}`, { cause });
     }
     // The Confluent wire format: magic byte 0, the schema id (4 bytes, big endian), the Avro body.
     const header = Buffer.alloc(5);
@@ -91,13 +72,13 @@ export class ContractRegistry {
     return Buffer.concat([header, body]);
   }
 
-  async decode<T>(buffer: Buffer | null, name: ContractName): Promise<T> {
+  async decode<N extends ContractName>(buffer: Buffer | null, name: N): Promise<ContractRecords[N]> {
     checkWireFormat(buffer);
     const id = buffer.readInt32BE(1);
     const writer = (await this.writerSchema(id)) as avro.Type; // an unreachable registry is retried, never dead-lettered
     const reader = this.contract.types[name];
     try {
-      return reader.fromBuffer(buffer.subarray(5), this.resolverFor(id, name, reader, writer)) as T;
+      return reader.fromBuffer(buffer.subarray(5), this.resolverFor(id, name, reader, writer)) as ContractRecords[N]; // avsc reads to the schema, which the type is generated from
     } catch (cause) {
       throw new DecodeError(`cannot be read as ${name}: ${(cause as Error).message}`, { cause });
     }
@@ -131,12 +112,13 @@ export class ContractRegistry {
   }
 
   /** A record of a topic that carries several record types: which one it is, and its value. */
-  async decodeAny(buffer: Buffer | null, accepted: readonly ContractName[]): Promise<Decoded> {
+  async decodeAny<N extends ContractName>(buffer: Buffer | null, accepted: readonly N[]): Promise<Named<N>> {
     checkWireFormat(buffer);
     const writer = ((await this.writerSchema(buffer.readInt32BE(1))) as { name?: string }).name ?? '';
     const name = accepted.find((n) => TOP_LEVEL[n] === writer);
     if (!name) throw new DecodeError(`a ${writer || 'record'} is not accepted here (expected ${accepted.map((n) => TOP_LEVEL[n]).join(' or ')})`);
-    return { name, value: await this.decode(buffer, name) };
+    // The name found is the name of the value decoded (the compiler cannot follow a name found at run time).
+    return { name, value: await this.decode(buffer, name) } as Named<N>;
   }
 }
 

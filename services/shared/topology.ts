@@ -4,13 +4,16 @@
  */
 import type { Party } from './parties.ts';
 
+/** The per-party topics: the prefix followed by the party's code. */
+const PER_PARTY = { outbox: 'liaison.outbox.', inbox: 'liaison.inbox.', reports: 'liaison.reports.' } as const;
+
 export const topics = {
-  /** Written only by the party's own principal: the topic proves the origin (DESIGN.md). */
-  outbox: (code: string) => `liaison.outbox.${code}`,
+  /** Written only by the party's own principal: the topic proves the origin (docs/architecture.md). */
+  outbox: (code: string) => `${PER_PARTY.outbox}${code}`,
   /** Written only by the gateway, read only by the party's own principal. */
-  inbox: (code: string) => `liaison.inbox.${code}`,
+  inbox: (code: string) => `${PER_PARTY.inbox}${code}`,
   /** Delivery reports for notices the party sent. */
-  reports: (code: string) => `liaison.reports.${code}`,
+  reports: (code: string) => `${PER_PARTY.reports}${code}`,
   audit: 'liaison.audit',
   dlq: 'liaison.dlq',
   /** Copies held for the origin's data protection officer (rule 5, derogation); gateway only. */
@@ -20,6 +23,12 @@ export const topics = {
   /** The gateway's attempts per outbox partition (eu.liaison.BatchAttempt), compacted; gateway only. */
   gatewayAttempts: 'liaison.gateway.attempts',
 } as const;
+
+/** The party a per-party topic belongs to (`liaison.outbox.BE` → BE), or null for any other topic. */
+export function partyOfTopic(kind: keyof typeof PER_PARTY, topic: string): string | null {
+  const prefix = PER_PARTY[kind];
+  return topic.startsWith(prefix) && topic.length > prefix.length ? topic.slice(prefix.length) : null;
+}
 
 export const ADMIN_PRINCIPAL = 'liaison-admin';
 /**

@@ -70,12 +70,12 @@ describe('Confluent wire format through the registry and the broker', () => {
   it('parses each schema once: decoding a record again builds no Avro type and no resolver', async () => {
     const contracts = new ContractRegistry(connection().registryUrl);
     const value = await contracts.encode(topics.outbox('BE'), 'notice', notice());
-    const first = await contracts.decode<EuLiaison.Notice>(value, 'notice');
+    const first = await contracts.decode(value, 'notice');
     expect(contracts.resolversBuilt).toBe(1);
     const forSchema = vi.spyOn(avro.Type, 'forSchema');
     const createResolver = vi.spyOn(avro.Type.prototype, 'createResolver');
     try {
-      for (let i = 0; i < 200; i += 1) expect(await contracts.decode<EuLiaison.Notice>(value, 'notice')).toEqual(first);
+      for (let i = 0; i < 200; i += 1) expect(await contracts.decode(value, 'notice')).toEqual(first);
       expect(forSchema).not.toHaveBeenCalled();
       expect(createResolver).not.toHaveBeenCalled();
       expect(contracts.resolversBuilt).toBe(1);

@@ -1,0 +1,211 @@
+/**
+ * The notice processor without Kafka: records are "decoded" by a table (an injected decoder),
+ * the ledger is the gateway's own in-memory one. Every kind of result and every dead-letter
+ * reason the processor gives, with what it produces, audits and records in the ledger.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DeliveryLedger, type LedgerBatch } from '../../../services/gateway/delivery-ledger.ts';
+import { NoticeProcessor, type OutboxRecord, type Processed, type RecordDecoder } from '../../../services/gateway/notice-processor.ts';
+import { loadPolicy, MAX_RECORD_BYTES } from '../../../services/policy/index.ts';
+import type { ContractName, ContractRecords, Named } from '../../../services/shared/contract.ts';
+import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import { DecodeError, RegistryUnavailableError } from '../../../services/shared/errors.ts';
+import { topics } from '../../../services/shared/topology.ts';
+import { notice, suspect, victim, witness } from '../../fixtures/notices.ts';
+
+const policy = loadPolicy();
+const keys = (id: string) => Buffer.from(`test-key-${id}`.padEnd(32, '#'));
+const now = Date.parse('2026-11-22T10:00:00Z');
+
+/** Records by the bytes that stand for them; bytes not in the table are not Avro. */
+class TableDecoder implements RecordDecoder {
+  private readonly table = new Map<string, Named | Error>();
+  private next = 0;
+
+  /** Bytes that decode as `record` (or throw `record` when it is an error). */
+  bytesOf(record: Named | Error): Buffer {
+    const bytes = Buffer.from(`record-${(this.next += 1)}`);
+    this.table.set(bytes.toString(), record);
+    return bytes;
+  }
+
+  async decode<N extends ContractName>(buffer: Buffer | null, name: N): Promise<ContractRecords[N]> {
+    const found = this.lookup(buffer);
+    if (found.name !== name) throw new DecodeError(`cannot be read as ${name}`);
+    return found.value as ContractRecords[N]; // the table holds what it was given under that name
+  }
+
+  async decodeAny<N extends ContractName>(buffer: Buffer | null, accepted: readonly N[]): Promise<Named<N>> {
+    const found = this.lookup(buffer);
+    if (!(accepted as readonly ContractName[]).includes(found.name)) throw new DecodeError(`a ${found.name} is not accepted here`);
+    return found as Named<N>;
+  }
+
+  private lookup(buffer: Buffer | null): Named {
+    const found = buffer ? this.table.get(buffer.toString()) : undefined;
+    if (found instanceof Error) throw found;
+    if (!found) throw new DecodeError('not in the Confluent wire format (magic byte 0, schema id, Avro body)');
+    return found;
+  }
+}
+
+function setup() {
+  const decoder = new TableDecoder();
+  const processor = new NoticeProcessor(policy, keys, decoder, 'gateway-test');
+  const ledger = new DeliveryLedger();
+  let offset = 0;
+  const record = (topic: string, value: Buffer | null): OutboxRecord => ({ topic, partition: 0, offset: String((offset += 1)), key: Buffer.from('ANR-2026-0042'), value });
+  /** Processes one record the way the gateway does: in a batch, whose ledger entries are committed after. */
+  const process = async (topic: string, value: Named | Error | Buffer | null): Promise<Processed> => {
+    const bytes = value === null || Buffer.isBuffer(value) ? value : decoder.bytesOf(value);
+    const batch: LedgerBatch = ledger.batch();
+    const result = await processor.process(record(topic, bytes), now, batch);
+    for (const entry of result.ledger) batch.apply(entry);
+    batch.commit();
+    return result;
+  };
+  return { processor, ledger, process, record };
+}
+
+const asNotice = (value: EuLiaison.Notice): Named => ({ name: 'notice', value });
+const topicsOf = (result: Processed) => result.outgoing.map((o) => `${o.topic} ${o.name}`);
+
+function expectDeadLettered(result: Processed, code: string): Extract<Processed, { kind: 'dead-lettered' }> {
+  expect(result.kind).toBe('dead-lettered');
+  if (result.kind !== 'dead-lettered') throw new Error('unreachable');
+  expect(result.code).toBe(code);
+  const dead = result.outgoing.find((o) => o.name === 'deadLetter');
+  expect(dead?.topic).toBe(topics.dlq);
+  if (dead?.name === 'deadLetter') expect(dead.value.errorCode).toBe(code);
+  expect(result.audit).toMatchObject([{ action: 'DEAD_LETTER', outcome: code }]);
+  return result;
+}
+
+describe('the notice processor: what becomes of each record', () => {
+  it('routes a notice: a copy per destination, one report to the origin, an audit fact per decision, the report in the ledger', async () => {
+    const { process, ledger } = setup();
+    const n = notice({ recipients: ['NL', 'LU'] });
+    const result = await process(topics.outbox('BE'), asNotice(n));
+    expect(result.kind).toBe('routed');
+    if (result.kind !== 'routed') return;
+    expect(result.origin).toBe('BE');
+    expect(result.decisions.map((d) => d.destination)).toEqual(['NL', 'LU']);
+    for (const d of result.decisions) expect(['DELIVERED', 'DELIVERED_FILTERED']).toContain(d.status);
+    expect(topicsOf(result)).toEqual(['liaison.inbox.NL noticeCopy', 'liaison.inbox.LU noticeCopy', 'liaison.reports.BE deliveryReport']);
+    expect(result.audit.map((a) => [a.action, a.destination, a.outcome])).toEqual(result.decisions.map((d) => ['DELIVERY_DECISION', d.destination, d.status]));
+    expect(result.ledger.map((e) => e.kind)).toEqual(['report']);
+    expect(ledger.reachedDestinations(n.noticeId)).toEqual(['NL', 'LU']);
+    // Rule 10: a copy names no other recipient.
+    for (const out of result.outgoing) if (out.name === 'noticeCopy') expect(out.value.notice.recipients).toEqual([out.value.destination]);
+  });
+
+  it('holds a copy for the origin’s DPO under a derogation, and a held decision releases it', async () => {
+    const { process, ledger } = setup();
+    const n = notice({ recipients: ['CO'], subjects: [{ ...suspect, healthInformation: null }, witness, victim] });
+    const routed = await process(topics.outbox('BE'), asNotice(n));
+    expect(routed.kind).toBe('routed');
+    expect(topicsOf(routed)).toContain(`${topics.held} noticeCopy`);
+    expect(routed.ledger.map((e) => e.kind).sort()).toEqual(['held', 'report']);
+    expect(ledger.heldCopy(n.noticeId, 'CO')).toBeDefined();
+
+    const decision: EuLiaison.HeldDecision = { noticeId: n.noticeId, destination: 'CO', decision: 'RELEASE', decidedBy: 'dpo@BE', justification: 'Transfer necessary to prevent an imminent shipment', decidedAt: now };
+    const released = await process(topics.heldDecisions, { name: 'heldDecision', value: decision });
+    expect(released.kind).toBe('held-decision');
+    expect(topicsOf(released)).toEqual(['liaison.inbox.CO noticeCopy', 'liaison.reports.BE deliveryReport']);
+    expect(released.audit).toMatchObject([{ action: 'HELD_RELEASED', actor: 'dpo@BE', outcome: 'DELIVERED_FILTERED' }]);
+    // Decided once: the copy no longer waits.
+    expect(ledger.heldCopy(n.noticeId, 'CO')).toBeUndefined();
+    expectDeadLettered(await process(topics.heldDecisions, { name: 'heldDecision', value: decision }), 'UNKNOWN_CASE');
+  });
+
+  it('relays a recipient’s receipt to the origin without the officer, and audits it with the officer', async () => {
+    const { process } = setup();
+    const n = notice({ recipients: ['NL'] });
+    await process(topics.outbox('BE'), asNotice(n));
+    const receipt: EuLiaison.Receipt = { noticeId: n.noticeId, copyId: `${n.noticeId}:NL:FULL`, recipient: 'NL', status: 'READ', at: now, by: 'analyst@NL', answerNoticeId: null, officer: 'nl-0042', justification: 'Checking the vessel against our own investigation' };
+    const result = await process(topics.outbox('NL'), { name: 'receipt', value: receipt });
+    expect(result.kind).toBe('receipt');
+    expect(result.outgoing).toHaveLength(1);
+    const [relayed] = result.outgoing;
+    expect(relayed?.topic).toBe(topics.reports('BE'));
+    if (relayed?.name === 'receipt') expect([relayed.value.officer, relayed.value.justification]).toEqual([null, null]);
+    expect(result.audit).toMatchObject([{ action: 'CONSULTATION', actor: 'nl-0042', details: { officer: 'nl-0042' } }]);
+  });
+
+  it('delivers a provider’s forwarding permission to the recipient it names, and the ledger keeps it', async () => {
+    const { process, ledger } = setup();
+    const n = notice({ recipients: ['NL'] });
+    await process(topics.outbox('BE'), asNotice(n));
+    const permission: EuLiaison.ForwardingPermission = { permissionId: randomUUID(), noticeId: n.noticeId, provider: 'BE', grantedTo: 'NL', forwardTo: ['DE'], conditions: null, grantedBy: 'spoc@BE', grantedAt: now };
+    const result = await process(topics.outbox('BE'), { name: 'forwardingPermission', value: permission });
+    expect(result.kind).toBe('permission');
+    expect(topicsOf(result)).toEqual(['liaison.inbox.NL forwardingPermission']);
+    expect(result.ledger).toEqual([{ kind: 'permission', permission }]);
+    expect(ledger.permission(permission.permissionId)).toEqual({ provider: 'BE', grantedTo: 'NL', noticeId: n.noticeId });
+  });
+
+  it('ignores a resubmission of the same notice by the same origin: nothing produced, one audit fact', async () => {
+    const { process } = setup();
+    const n = notice();
+    await process(topics.outbox('BE'), asNotice(n));
+    const again = await process(topics.outbox('BE'), asNotice(n));
+    expect(again.kind).toBe('duplicate');
+    expect(again.outgoing).toEqual([]);
+    expect(again.ledger).toEqual([]);
+    expect(again.audit).toMatchObject([{ action: 'DUPLICATE_IGNORED', outcome: 'IGNORED' }]);
+  });
+
+  it('waits (throws) when the registry is unreachable: the record is never dead-lettered for it', async () => {
+    const { process } = setup();
+    await expect(process(topics.outbox('BE'), new RegistryUnavailableError('schema id 7: connect ECONNREFUSED'))).rejects.toBeInstanceOf(RegistryUnavailableError);
+  });
+});
+
+describe('the notice processor: every dead-letter reason', () => {
+  const cases: Array<[string, (s: ReturnType<typeof setup>) => Promise<Processed>, boolean]> = [
+    ['UNKNOWN_TOPIC', (s) => s.process('liaison.outbox.ZZ', asNotice(notice())), false],
+    ['TOO_LARGE', (s) => s.process(topics.outbox('BE'), Buffer.alloc(MAX_RECORD_BYTES + 1)), false],
+    ['DECODE_FAILED', (s) => s.process(topics.outbox('BE'), Buffer.from('not avro')), false],
+    ['DECODE_FAILED', (s) => s.process(topics.outbox('BE'), { name: 'deliveryReport', value: { noticeId: 'x', caseRef: 'x', origin: 'BE', policyVersion: 'v', correctionOf: null, processedAt: now, destinations: [] } }), false],
+    ['ORIGIN_MISMATCH', (s) => s.process(topics.outbox('BE'), asNotice(notice({ sender: { country: 'NL', agency: 'Politie', contactPoint: 'LIV', onBehalfOf: null } }))), true],
+    ['INVALID_NOTICE', (s) => s.process(topics.outbox('BE'), asNotice(notice({ recipients: ['NL', 'NL'] }))), true],
+    ['UNKNOWN_CASE', (s) => s.process(topics.outbox('BE'), asNotice(notice({ correction: { of: randomUUID(), action: 'WITHDRAW', reason: 'Entered in error' } }))), true],
+    [
+      'DUPLICATE_ID',
+      async (s) => {
+        const n = notice({ recipients: ['NL'] });
+        await s.process(topics.outbox('BE'), asNotice(n));
+        return s.process(topics.outbox('NL'), asNotice({ ...n, sender: { ...n.sender, country: 'NL' }, recipients: ['BE'] }));
+      },
+      false, // the notice id is BE's: NL hears of it from the dead letter, not in a report about BE's notice
+
+    ],
+    ['ORIGIN_MISMATCH', (s) => s.process(topics.outbox('NL'), { name: 'receipt', value: { noticeId: randomUUID(), copyId: 'c', recipient: 'DE', status: 'RECEIVED', at: now, by: null, answerNoticeId: null, officer: null, justification: null } }), false],
+    ['UNKNOWN_CASE', (s) => s.process(topics.outbox('NL'), { name: 'receipt', value: { noticeId: randomUUID(), copyId: 'c', recipient: 'NL', status: 'RECEIVED', at: now, by: null, answerNoticeId: null, officer: null, justification: null } }), false],
+    ['UNKNOWN_CASE', (s) => s.process(topics.outbox('BE'), { name: 'forwardingPermission', value: { permissionId: randomUUID(), noticeId: randomUUID(), provider: 'BE', grantedTo: 'NL', forwardTo: ['DE'], conditions: null, grantedBy: 'spoc@BE', grantedAt: now } }), false],
+    ['INVALID_NOTICE', (s) => s.process(topics.heldDecisions, { name: 'heldDecision', value: { noticeId: randomUUID(), destination: 'CO', decision: 'RELEASE', decidedBy: 'dpo@BE', justification: '\u200b\u200b', decidedAt: now } }), false],
+  ];
+
+  it.each(cases)('%s', async (code, run, reportsToOrigin) => {
+    const result = expectDeadLettered(await run(setup()), code);
+    // The origin hears of a refused notice in its reports topic; a record that is not a readable notice only goes to the DLQ.
+    const report = result.outgoing.find((o) => o.name === 'deliveryReport');
+    expect(report !== undefined).toBe(reportsToOrigin);
+    if (report?.name === 'deliveryReport') {
+      expect(report.topic).toBe(topics.reports(report.value.origin));
+      expect(report.value.destinations.every((d) => d.status === 'REJECTED' && d.reasons[0]!.startsWith(`${code}:`))).toBe(true);
+    }
+  });
+
+  it.each(['PROCESSING_FAILED', 'POISON_RECORD', 'TOO_LARGE'] as const)('%s, decided by the gateway: the original bytes go with the reason', (code) => {
+    const { processor, record } = setup();
+    const original = record(topics.outbox('BE'), Buffer.from('the original bytes'));
+    const result = expectDeadLettered(processor.deadLetter(original, now, code, 'x'.repeat(5_000)), code);
+    const dead = result.outgoing[0];
+    if (dead?.name !== 'deadLetter') throw new Error('no dead letter');
+    expect(dead.value.value).toEqual(Buffer.from('the original bytes'));
+    expect(dead.value.reason).toBe(`${'x'.repeat(1_000)}…`);
+    expect(result.origin).toBe('BE');
+  });
+});
