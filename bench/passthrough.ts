@@ -10,7 +10,7 @@
 import { Command } from 'commander';
 import kafkajs, { type Message } from 'kafkajs';
 import { resolveConnection } from '../services/shared/connection.ts';
-import type { EuLiaison } from '../services/shared/contract-types.ts';
+import type { EuLiaison } from '../services/shared/generated/contract-types.ts';
 import { createKafka, transactional } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { ContractRegistry } from '../services/shared/registry.ts';

@@ -5,7 +5,7 @@
  * the A16, a money launderer the US is asked about, administrative (EURIEC) and strategic
  * (crime pictures) exchanges, and what officers do with them. All persons are invented.
  */
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 
 type Notice = EuLiaison.Notice;
 type Person = EuLiaison.Person;

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials } from '../shared/connection.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
 import { ApiError, isDeadLetterError } from '../shared/errors.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';

@@ -4,10 +4,10 @@ import { Ajv, type JSONSchemaType } from 'ajv';
 import express, { type Express } from 'express';
 import { callerOf, type ApiKeys } from '../shared/api-keys.ts';
 import { describeSchemaErrors } from '../shared/config-file.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { loadContract } from '../shared/contract.ts';
 import { ApiError } from '../shared/errors.ts';
-import { apiErrorHandler } from '../shared/http.ts';
+import { apiErrorHandler, servePages } from '../shared/http.ts';
 import { visibleLength } from '../shared/text-checks.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ContactPoint, ForwardRequest, RefusalRequest, ReplyRequest } from './contact-point.ts';
@@ -103,15 +103,7 @@ export interface ContactPointHttpOptions {
 }
 
 export function mountContactPointApi(app: Express, { contactPoint, keys, logger }: ContactPointHttpOptions): void {
-  app.use(
-    '/',
-    (_req, res, next) => {
-      res.set('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
-      res.set('X-Content-Type-Options', 'nosniff');
-      next();
-    },
-    express.static(WEB_DIR, { index: 'index.html' }),
-  );
+  servePages(app, WEB_DIR);
   const api = express.Router();
   api.use(express.json({ limit: 100_000 }));
   const officer = keys.require('officer');

@@ -4,7 +4,7 @@
  * sent back through liaison.outbox.<CC> (receipts, replies, refusals). Pure: no I/O, the
  * clock is an argument.
  */
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 
 type Notice = EuLiaison.Notice;
 type NoticeCopy = EuLiaison.NoticeCopy;

@@ -1,11 +1,11 @@
 /** Wires the contact point of one or more countries: API keys, Kafka, HTTP, the officers' page. */
 import { Command } from 'commander';
-import { ApiKeys, apiKeyFiles, ensureLocalApiKeys } from '../shared/api-keys.ts';
-import { liaisonHome, resolveConnection } from '../shared/connection.ts';
-import { ConfigError, LiaisonError } from '../shared/errors.ts';
-import { createServiceHttp, listen } from '../shared/http.ts';
+import { resolveConnection } from '../shared/connection.ts';
+import { ConfigError } from '../shared/errors.ts';
+import { createServiceHttp } from '../shared/http.ts';
 import { createLogger } from '../shared/logger.ts';
 import { loadParties } from '../shared/parties.ts';
+import { apiKeysFor, runService } from '../shared/service.ts';
 import { ContactPoint } from './contact-point.ts';
 import { mountContactPointApi } from './http-api.ts';
 import { contactPointMetrics } from './metrics.ts';
@@ -25,23 +25,17 @@ const options = new Command()
 
 const logger = createLogger('contact-point');
 
-try {
+await runService('contact point', logger, async () => {
   const known = loadParties().map((p) => p.code);
   const countries = options.countries === 'all' ? known : options.countries.split(',').map((c) => c.trim()).filter(Boolean);
   const unknown = countries.filter((c) => !known.includes(c));
   if (unknown.length) throw new ConfigError(`--countries: ${unknown.map((c) => `"${c}"`).join(', ')} not a known party (${known.join(', ')})`);
   const connection = resolveConnection();
-  let keysFile = options.apiKeys;
-  if (!keysFile) {
-    if (process.env.KAFKA_BROKERS) throw new ConfigError('--api-keys (LIAISON_API_KEYS): required outside the embedded stack');
-    ensureLocalApiKeys(liaisonHome(), known);
-    keysFile = apiKeyFiles(liaisonHome()).hashes;
-  }
-  const keys = ApiKeys.load(keysFile);
+  const keys = apiKeysFor(options.apiKeys, known);
   let contactPoint: ContactPoint | undefined;
   const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false);
   const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], Date.now, () => contactPoint?.inboxLag() ?? new Map());
-  contactPoint = new ContactPoint({
+  const started = new ContactPoint({
     connection,
     countries,
     logger,
@@ -49,20 +43,8 @@ try {
     webhook: options.webhook ? { url: options.webhook, attempts: Number(options.webhookAttempts), backoffMs: 500 } : undefined,
     purgeIntervalMs: Number(options.purgeInterval) * 1000,
   });
-  mountContactPointApi(http.app, { contactPoint, keys, logger });
-  const server = await listen(http.app, Number(options.port), options.host);
-  logger.info('contact point HTTP listening', { url: `http://${options.host}:${options.port}`, countries: countries.join(',') });
-  const shutdown = async (signal: string) => {
-    logger.info('stopping', { signal });
-    server.close();
-    await contactPoint?.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  await contactPoint.start();
-  logger.info('contact point ready', { countries: countries.length });
-} catch (error) {
-  logger.error('contact point failed to start', { error: (error as Error).message, code: error instanceof LiaisonError ? error.code : undefined });
-  process.exit(error instanceof LiaisonError && error.decision === 'stop' ? 2 : 1);
-}
+  contactPoint = started;
+  mountContactPointApi(http.app, { contactPoint: started, keys, logger });
+  logger.info('serving', { countries: countries.join(',') });
+  return { http, host: options.host, port: Number(options.port), start: () => started.start(), stop: () => started.stop() };
+});

@@ -10,7 +10,7 @@
  * started and did not finish. In steady operation nothing is written.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { IDEMPOTENT } from '../shared/kafka.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart } from '../shared/topic-reader.ts';

@@ -6,7 +6,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { type NoticeHistory, type PermissionRecord } from '../policy/index.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';

@@ -7,7 +7,7 @@ import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, 
 import { blockingRule, type Policy, type PseudonymKey, RULES } from '../policy/index.ts';
 import { AuditChain, type AuditEvent, type ChainHead, ChainVerifier } from '../shared/audit-chain.ts';
 import type { Connection } from '../shared/connection.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { decisionOf, isDeadLetterError } from '../shared/errors.ts';
 import { createKafka, transactional } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';

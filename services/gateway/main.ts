@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { loadPolicy, loadPseudonymKeys } from '../policy/index.ts';
 import { liaisonHome, resolveConnection } from '../shared/connection.ts';
-import { LiaisonError } from '../shared/errors.ts';
-import { createServiceHttp, listen } from '../shared/http.ts';
+import { createServiceHttp } from '../shared/http.ts';
 import { createLogger } from '../shared/logger.ts';
+import { runService } from '../shared/service.ts';
 import { Gateway } from './gateway.ts';
 import { gatewayMetrics } from './metrics.ts';
 
@@ -21,7 +21,7 @@ const options = new Command()
 
 const logger = createLogger('gateway');
 
-try {
+await runService('gateway', logger, async () => {
   const policy = loadPolicy();
   const connection = resolveConnection();
   const embedded = !process.env.KAFKA_BROKERS;
@@ -37,25 +37,11 @@ try {
     stalled: () => gateway?.stalledPartitions() ?? 0,
     now: Date.now,
   });
-  gateway = new Gateway({
+  const started = new Gateway({
     connection, policy, keys, instanceId: options.instance, groupId: options.group, logger, metrics,
     // kafkajs gave up on the consumer: exit non-zero so the supervisor (systemd, Kubernetes) starts a new one.
     onFatal: () => setTimeout(() => process.exit(1), 1_000),
   });
-  const server = await listen(http.app, Number(options.port), options.host);
-  logger.info('gateway HTTP listening', { url: `http://${options.host}:${options.port}` });
-
-  const shutdown = async (signal: string) => {
-    logger.info('stopping', { signal });
-    await gateway?.stop();
-    server.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  await gateway.start();
-} catch (error) {
-  const e = error as Error;
-  logger.error('gateway failed to start', { error: e.message, code: error instanceof LiaisonError ? error.code : undefined });
-  process.exit(error instanceof LiaisonError && error.decision === 'stop' ? 2 : 1);
-}
+  gateway = started;
+  return { http, host: options.host, port: Number(options.port), start: () => started.start(), stop: () => started.stop() };
+});

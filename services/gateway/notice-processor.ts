@@ -6,7 +6,7 @@
  */
 import { actionsForRecipient, type Copy, decide, type Decision, FilterMemo, foreignReferences, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
 import type { AuditFacts } from '../shared/audit-chain.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type ContractName, type ContractRecords, loadContract, type Named } from '../shared/contract.ts';
 import { type DeadLetterErrorCode, isDeadLetterError } from '../shared/errors.ts';
 import { partyListProblems } from '../shared/parties.ts';

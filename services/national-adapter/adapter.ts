@@ -8,7 +8,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import { foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials } from '../shared/connection.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
 import { ApiError } from '../shared/errors.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';

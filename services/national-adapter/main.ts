@@ -1,12 +1,11 @@
 /** Wires the national adapter: policy, API keys, Kafka, HTTP. */
 import { Command } from 'commander';
 import { loadPolicy } from '../policy/index.ts';
-import { apiKeyFiles, ApiKeys, ensureLocalApiKeys } from '../shared/api-keys.ts';
-import { liaisonHome, resolveConnection } from '../shared/connection.ts';
+import { resolveConnection } from '../shared/connection.ts';
 import { loadContract } from '../shared/contract.ts';
-import { ConfigError, LiaisonError } from '../shared/errors.ts';
-import { createServiceHttp, listen } from '../shared/http.ts';
+import { createServiceHttp } from '../shared/http.ts';
 import { createLogger } from '../shared/logger.ts';
+import { apiKeysFor, runService } from '../shared/service.ts';
 import { NationalAdapter } from './adapter.ts';
 import { mountAdapterApi } from './http-api.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -23,35 +22,14 @@ const options = new Command()
 
 const logger = createLogger('national-adapter');
 
-try {
+await runService('national adapter', logger, async () => {
   const policy = loadPolicy();
   const connection = resolveConnection();
-  let keysFile = options.apiKeys;
-  if (!keysFile) {
-    // Only the embedded stack mints its own tokens; a real deployment must be given its keys.
-    if (process.env.KAFKA_BROKERS) throw new ConfigError('--api-keys (LIAISON_API_KEYS): required outside the embedded stack');
-    ensureLocalApiKeys(liaisonHome(), [...policy.parties.keys()]);
-    keysFile = apiKeyFiles(liaisonHome()).hashes;
-  }
-  const keys = ApiKeys.load(keysFile);
+  const keys = apiKeysFor(options.apiKeys, [...policy.parties.keys()]);
   const maxBodyBytes = Number(options.maxBodyBytes);
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
   const adapter = new NationalAdapter({ connection, policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
   mountAdapterApi(http.app, { adapter, keys, document, maxBodyBytes, logger });
-  const server = await listen(http.app, Number(options.port), options.host);
-  logger.info('national adapter HTTP listening', { url: `http://${options.host}:${options.port}` });
-  const shutdown = async (signal: string) => {
-    logger.info('stopping', { signal });
-    server.close();
-    await adapter.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  await adapter.start();
-  logger.info('national adapter ready', { notices: 'status view caught up' });
-} catch (error) {
-  logger.error('national adapter failed to start', { error: (error as Error).message, code: error instanceof LiaisonError ? error.code : undefined });
-  process.exit(error instanceof LiaisonError && error.decision === 'stop' ? 2 : 1);
-}
+  return { http, host: options.host, port: Number(options.port), start: () => adapter.start(), stop: () => adapter.stop() };
+});

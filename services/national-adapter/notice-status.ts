@@ -6,7 +6,7 @@
  * receipts in liaison.reports.<CC>.
  */
 import { type NoticeHistory, type PermissionRecord } from '../policy/index.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import type { CorrectionView, DestinationView, HeldView, ReceiptView, StatusView } from '../shared/status-views.ts';
 
 export type { CorrectionView, DestinationView, HeldView, ReceiptView, StatusView };

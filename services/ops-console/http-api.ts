@@ -3,22 +3,14 @@ import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { ApiKeys } from '../shared/api-keys.ts';
 import { ApiError } from '../shared/errors.ts';
-import { apiErrorHandler } from '../shared/http.ts';
+import { apiErrorHandler, servePages } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { OpsConsole } from './ops-console.ts';
 
 const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
 
 export function mountOpsConsoleApi(app: Express, { opsConsole, keys, logger }: { opsConsole: OpsConsole; keys: ApiKeys; logger: Logger }): void {
-  app.use(
-    '/',
-    (_req, res, next) => {
-      res.set('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
-      res.set('X-Content-Type-Options', 'nosniff');
-      next();
-    },
-    express.static(WEB_DIR, { index: 'index.html' }),
-  );
+  servePages(app, WEB_DIR);
   const api = express.Router();
   api.get('/overview', keys.require('ops'), (_req, res) => {
     res.json(opsConsole.overview());

@@ -1,10 +1,10 @@
 /**
  * The policy engine: a pure function from (notice, origin, destination, policy, keys, now) to
  * the copies that destination may receive and the explanation of every decision.
- * No Kafka, no clock, no I/O. Rules are numbered as in DESIGN.md, "Data-protection rules".
+ * No Kafka, no clock, no I/O. Rules are numbered as in docs/data-protection.md.
  */
 import { createHmac } from 'node:crypto';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import type { DataProtectionTag } from '../shared/contract.ts';
 import { dateDeclared, type Declared, declaredBySubject, DeclaredMasker, nameDeclared, numberDeclared, streetDeclared } from './declared-identifiers.ts';
 import { type Masked, maskIdentifiers } from './free-text.ts';

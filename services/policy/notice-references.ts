@@ -5,7 +5,7 @@
  * it sent or received, and claim provenance only along notices each holder received, citing
  * only forwarding permissions that were given.
  */
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 
 /** A forwarding permission as recorded (rule 6): the provider let `grantedTo` forward its notice. */
 export interface PermissionRecord {

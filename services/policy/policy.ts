@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { JSONSchemaType } from 'ajv';
 import type avro from 'avsc';
 import { loadYamlFile } from '../shared/config-file.ts';
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type DataProtectionTag, dataProtectionTags, loadContract, untaggedFields } from '../shared/contract.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { DEFAULT_PARTIES_FILE, loadParties, type Party } from '../shared/parties.ts';

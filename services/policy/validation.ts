@@ -4,7 +4,7 @@
  * bounds, so that no record can make the gateway do unbounded work. Each problem names the
  * field, never its personal value; at most `limits.problems` are listed.
  */
-import type { EuLiaison } from '../shared/contract-types.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { partyListProblems } from '../shared/parties.ts';
 import { calendarDateProblem, clip, requiredText } from '../shared/text-checks.ts';
 import { isMember } from './engine.ts';

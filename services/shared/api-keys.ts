@@ -14,6 +14,7 @@ import type { JSONSchemaType } from 'ajv';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { loadYamlFile } from './config-file.ts';
 import { ConfigError } from './errors.ts';
+import { PARTY_CODE_PATTERN } from './parties.ts';
 
 export const ROLES = ['system', 'dpo', 'officer', 'ops'] as const;
 export type Role = (typeof ROLES)[number];
@@ -52,7 +53,7 @@ const schema: JSONSchemaType<ApiKeysFile> = {
         additionalProperties: false,
         properties: {
           id: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*$' },
-          country: { type: 'string', pattern: '^[A-Z]{2}(-[A-Z0-9]{1,3})?$|^[A-Z]{3,10}$' },
+          country: { type: 'string', pattern: PARTY_CODE_PATTERN }, // ALL for the ops role
           role: { type: 'string', enum: [...ROLES] },
           sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
         },

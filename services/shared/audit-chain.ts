@@ -4,7 +4,7 @@
  * reordering or editing any event breaks every later link.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { EuLiaison } from './contract-types.ts';
+import type { EuLiaison } from './generated/contract-types.ts';
 
 export type AuditEvent = EuLiaison.AuditEvent;
 export type AuditFacts = Omit<AuditEvent, 'eventId' | 'chain' | 'sequence' | 'prevHash' | 'hash'>;

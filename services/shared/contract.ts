@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
-import type { EuLiaison } from './contract-types.ts';
+import type { EuLiaison } from './generated/contract-types.ts';
 import { ConfigError } from './errors.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));

@@ -2,7 +2,7 @@
  * What the national adapter answers about a notice (GET /v1/notices/{id}, /v1/held): the shapes
  * its status store builds and the CLI and the demo read.
  */
-import type { EuLiaison } from './contract-types.ts';
+import type { EuLiaison } from './generated/contract-types.ts';
 
 export interface ReceiptView {
   status: EuLiaison.ReceiptStatus;

@@ -1,5 +1,5 @@
 /**
- * Reading topics from the beginning to rebuild state (DESIGN.md: services rebuild their state
+ * Reading topics from the beginning to rebuild state (docs/architecture.md: services rebuild their state
  * from topics). `caughtUp` resolves once every partition has been read up to its end at start;
  * with `follow` the reader then keeps going.
  */

@@ -12,7 +12,7 @@ import { gatewayMetrics } from '../../services/gateway/metrics.ts';
 import type { PseudonymKey } from '../../services/policy/engine.ts';
 import { loadPolicy, type Policy } from '../../services/policy/policy.ts';
 import { PROJECT_ROOT } from '../../services/shared/connection.ts';
-import type { EuLiaison } from '../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../services/shared/generated/contract-types.ts';
 import type { ContractName } from '../../services/shared/contract.ts';
 import { createLogger } from '../../services/shared/logger.ts';
 import { ContractRegistry } from '../../services/shared/registry.ts';

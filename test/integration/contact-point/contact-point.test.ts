@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { listen } from '../../../services/shared/http.ts';
 import { retryUntil } from '../../../services/shared/retry.ts';
 import { topics } from '../../../services/shared/topology.ts';

@@ -1,11 +1,11 @@
 /**
- * One scenario per agreement of DESIGN.md, on the real broker and registry: a notice from the
+ * One scenario per agreement of config/agreements.yaml, on the real broker and registry: a notice from the
  * seeds' world, sent to members and non-members, and exactly what each inbox receives, what
  * is blocked or held, and what the origin's report says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonym } from '../../../services/policy/engine.ts';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { contact, notice, person, suspect, victim, witness } from '../../fixtures/notices.ts';
 import { exchange, type Exchange, newGatewayGroup, type RunningGateway, startGateway, testKeys } from '../../support/flow.ts';
 

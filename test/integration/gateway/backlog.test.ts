@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../../services/shared/contract.ts';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { loadNotice } from '../../fixtures/notices.ts';
 import { connection, unique } from '../../support/clients.ts';

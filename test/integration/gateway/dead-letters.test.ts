@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { logEnd, newGatewayGroup, readTopic, startGateway, submit, submitRaw, type RunningGateway } from '../../support/flow.ts';

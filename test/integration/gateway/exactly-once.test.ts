@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../../services/shared/audit-log.ts';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { adminKafka, unique } from '../../support/clients.ts';

@@ -1,6 +1,6 @@
 /** Rule 5 by derogation: copies held for the origin's DPO, then released or rejected. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { adminKafka } from '../../support/clients.ts';

@@ -7,7 +7,7 @@
  */
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { adminKafka, partyKafka, unique } from '../../support/clients.ts';

@@ -17,7 +17,7 @@ import { parse, stringify } from 'yaml';
 import { PROMETHEUS_CONFIG, prometheusBinary } from '../../../infra/local/stack.ts';
 import { scenarioNotices } from '../../../services/cli/demo-scenario.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { loadContract } from '../../../services/shared/contract.ts';
 import { createServiceHttp, listen } from '../../../services/shared/http.ts';
 import { createLogger } from '../../../services/shared/logger.ts';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { retryUntil } from '../../../services/shared/retry.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import type { StatusView } from '../../../services/national-adapter/notice-status.ts';

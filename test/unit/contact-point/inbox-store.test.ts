@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { dueTimeOf, InboxStore } from '../../../services/contact-point/inbox-store.ts';
 import { notice } from '../../fixtures/notices.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { DeliveryLedger } from '../../../services/gateway/delivery-ledger.ts';
 
 const report = (noticeId: string, destination: string, status: EuLiaison.DeliveryStatus): EuLiaison.DeliveryReport => ({

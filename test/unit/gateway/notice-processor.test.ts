@@ -9,7 +9,7 @@ import { DeliveryLedger, type LedgerBatch } from '../../../services/gateway/deli
 import { NoticeProcessor, type OutboxRecord, type Processed, type RecordDecoder } from '../../../services/gateway/notice-processor.ts';
 import { loadPolicy, MAX_RECORD_BYTES } from '../../../services/policy/index.ts';
 import type { ContractName, ContractRecords, Named } from '../../../services/shared/contract.ts';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { DecodeError, RegistryUnavailableError } from '../../../services/shared/errors.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { notice, suspect, victim, witness } from '../../fixtures/notices.ts';

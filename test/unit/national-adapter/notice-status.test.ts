@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { NoticeStatusStore, routingOf } from '../../../services/national-adapter/notice-status.ts';
 import { notice, suspect } from '../../fixtures/notices.ts';
 

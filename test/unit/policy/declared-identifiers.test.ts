@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { declaredBySubject, DeclaredMasker, nationalNumber } from '../../../services/policy/declared-identifiers.ts';
 import { actionsForRecipient, decide } from '../../../services/policy/engine.ts';
 import { loadPolicy, type Policy } from '../../../services/policy/policy.ts';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { notice, person } from '../../fixtures/notices.ts';
 
 const policy = loadPolicy();

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { alnum, fold, nationalNumber } from '../../../services/policy/declared-identifiers.ts';
 import { decide } from '../../../services/policy/engine.ts';
 import { loadPolicy } from '../../../services/policy/policy.ts';
-import type { EuLiaison } from '../../../services/shared/contract-types.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { notice, person } from '../../fixtures/notices.ts';
 
 type Notice = EuLiaison.Notice;

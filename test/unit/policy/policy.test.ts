@@ -21,7 +21,7 @@ const transatlantic = (extra: string) => `agreements:
 ${extra}`;
 
 describe('loadPolicy', () => {
-  it('loads the agreements of DESIGN.md with a content-hash version', () => {
+  it('loads the agreements of config/agreements.yaml with a content-hash version', () => {
     const policy = loadPolicy();
     expect(policy.agreements.map((a) => a.id)).toEqual([
       'be-nl-cross-border', 'senn-post', 'hazeldonk', 'benelux-police-treaty', 'benelux-lo-network',
