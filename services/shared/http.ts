@@ -63,9 +63,21 @@ export function servePages(app: Express, dir: string): void {
   );
 }
 
+/**
+ * How long an idle keep-alive connection stays open, and how long a client may take to send
+ * the headers. Node's default keep-alive of 5 s races with clients and proxies that keep idle
+ * connections longer (60 s is common: nginx, cloud load balancers): a request sent on a
+ * connection the server is just closing fails with a reset. The server must hold idle
+ * connections longer than any client, and wait for headers a little longer still.
+ */
+export const HTTP_TIMEOUTS = { keepAliveMs: 75_000, headersMs: 80_000, requestMs: 120_000 } as const;
+
 export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host, (error?: Error) => (error ? reject(error) : resolve(server)));
+    server.keepAliveTimeout = HTTP_TIMEOUTS.keepAliveMs;
+    server.headersTimeout = HTTP_TIMEOUTS.headersMs;
+    server.requestTimeout = HTTP_TIMEOUTS.requestMs;
   });
 }
 
