@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import avro from 'avsc';
 import type { EuLiaison } from './generated/contract-types.ts';
+import { boundBlocks } from './bounded-avro.ts';
 import { ConfigError } from './errors.ts';
 
 export const SCHEMAS_DIR = fileURLToPath(new URL('../../schemas/', import.meta.url));
@@ -119,7 +120,7 @@ export function loadContract(dir = SCHEMAS_DIR): Contract {
     const definition = named.get(name);
     if (!definition) throw new ConfigError(`schemas: no file defines ${name}`);
     schemas[key] = inline(definition, undefined, named, new Set()) as AvroSchema;
-    types[key] = avro.Type.forSchema(schemas[key] as avro.Schema);
+    types[key] = boundBlocks(avro.Type.forSchema(schemas[key] as avro.Schema));
   }
   const shared = new Set<string>();
   const union = Object.values(TOP_LEVEL).map((name) => inline(name, undefined, named, shared));
