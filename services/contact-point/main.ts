@@ -31,9 +31,9 @@ await runService('contact point', logger, async () => {
   const unknown = countries.filter((c) => !known.includes(c));
   if (unknown.length) throw new ConfigError(`--countries: ${unknown.map((c) => `"${c}"`).join(', ')} not a known party (${known.join(', ')})`);
   const connection = resolveConnection();
-  const keys = apiKeysFor(options.apiKeys, known);
   let contactPoint: ContactPoint | undefined;
   const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false);
+  const keys = apiKeysFor(options.apiKeys, known, http.metrics);
   const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], Date.now, () => contactPoint?.inboxLag() ?? new Map());
   const started = new ContactPoint({
     connection,

@@ -25,11 +25,11 @@ const logger = createLogger('national-adapter');
 await runService('national adapter', logger, async () => {
   const policy = loadPolicy();
   const connection = resolveConnection();
-  const keys = apiKeysFor(options.apiKeys, [...policy.parties.keys()]);
   const maxBodyBytes = Number(options.maxBodyBytes);
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
   const adapter = new NationalAdapter({ connection, policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
+  const keys = apiKeysFor(options.apiKeys, [...policy.parties.keys()], http.metrics);
   mountAdapterApi(http.app, { adapter, keys, document, maxBodyBytes, logger });
   return { http, host: options.host, port: Number(options.port), start: () => adapter.start(), stop: () => adapter.stop() };
 });

@@ -30,9 +30,9 @@ await runService('ops console', logger, async () => {
     return { name: name.trim(), url: url.trim().replace(/\/$/, '') };
   });
   const countries = loadParties().map((p) => p.code);
-  const keys = apiKeysFor(options.apiKeys, countries);
   const opsConsole = new OpsConsole(targets, countries, logger, Number(options.interval) * 1000);
   const http = createServiceHttp('ops-console', () => opsConsole.isReady());
+  const keys = apiKeysFor(options.apiKeys, countries, http.metrics);
   mountOpsConsoleApi(http.app, { opsConsole, keys, logger });
   logger.info('watching', { targets: targets.map((t) => t.name).join(',') });
   return { http, host: options.host, port: Number(options.port), start: () => opsConsole.start(), stop: () => opsConsole.stop() };

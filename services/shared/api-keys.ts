@@ -71,19 +71,23 @@ export function newToken(): string {
 export class ApiKeys {
   private readonly byHash: Map<string, Caller>;
 
-  constructor(entries: readonly ApiKeyEntry[]) {
+  /** `throttle`: applied to every authenticated request (the service's rate limits). */
+  constructor(
+    entries: readonly ApiKeyEntry[],
+    private readonly throttle?: RequestHandler,
+  ) {
     this.byHash = new Map(entries.map((e) => [e.sha256, { id: e.id, country: e.country, role: e.role }]));
   }
 
-  static load(file: string): ApiKeys {
-    return new ApiKeys(loadYamlFile(file, schema).keys);
+  static load(file: string, throttle?: RequestHandler): ApiKeys {
+    return new ApiKeys(loadYamlFile(file, schema).keys, throttle);
   }
 
   identify(token: string): Caller | undefined {
     return this.byHash.get(hashToken(token));
   }
 
-  /** Express middleware: 401 without a known token, 403 for another role; sets res.locals.caller. */
+  /** Express middleware: 401 without a known token, 403 for another role, 429 over a rate limit; sets res.locals.caller. */
   require(...roles: Role[]): RequestHandler {
     return (req: Request, res: Response, next: NextFunction) => {
       const match = /^Bearer (\S+)$/.exec(req.get('authorization') ?? '');
@@ -97,7 +101,8 @@ export class ApiKeys {
         return;
       }
       res.locals.caller = caller;
-      next();
+      if (this.throttle) this.throttle(req, res, next);
+      else next();
     };
   }
 }

@@ -4,11 +4,13 @@
  * exits 2 when the error's decision is `stop` (configuration: a restart does not help) and 1
  * otherwise (a supervisor restarts it).
  */
+import type { Registry } from 'prom-client';
 import { ApiKeys, apiKeyFiles, ensureLocalApiKeys } from './api-keys.ts';
 import { liaisonHome } from './connection.ts';
 import { ConfigError, decisionOf, LiaisonError } from './errors.ts';
 import { listen, type ServiceHttp } from './http.ts';
 import type { Logger } from './logger.ts';
+import { createThrottle, loadRateLimits } from './throttle.ts';
 
 export interface Service {
   http: ServiceHttp;
@@ -46,10 +48,12 @@ export async function runService(name: string, logger: Logger, build: () => Serv
 /**
  * The hashed API keys of a service: the file it is given (`--api-keys`, LIAISON_API_KEYS), or on
  * the embedded stack its own, minted on first use. A real deployment must be given its keys.
+ * Every authenticated request passes the rate limits of config/rate-limits.yaml.
  */
-export function apiKeysFor(file: string | undefined, countries: readonly string[]): ApiKeys {
-  if (file) return ApiKeys.load(file);
+export function apiKeysFor(file: string | undefined, countries: readonly string[], metrics: Registry): ApiKeys {
+  const throttle = createThrottle(loadRateLimits(), metrics);
+  if (file) return ApiKeys.load(file, throttle);
   if (process.env.KAFKA_BROKERS) throw new ConfigError('--api-keys (LIAISON_API_KEYS): required outside the embedded stack');
   ensureLocalApiKeys(liaisonHome(), countries);
-  return ApiKeys.load(apiKeyFiles(liaisonHome()).hashes);
+  return ApiKeys.load(apiKeyFiles(liaisonHome()).hashes, throttle);
 }

@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { contactPointMetrics } from '../../services/contact-point/metrics.ts';
 import { gatewayMetrics } from '../../services/gateway/metrics.ts';
 import { createServiceHttp } from '../../services/shared/http.ts';
+import { createThrottle } from '../../services/shared/throttle.ts';
 
 export function liaisonMetricNames(): Set<string> {
   const names = new Set<string>();
@@ -15,6 +16,7 @@ export function liaisonMetricNames(): Set<string> {
     }
   };
   const http = createServiceHttp('metric-names', () => true);
+  createThrottle({ windowSeconds: 60, perToken: 1, perCountry: 1 }, http.metrics);
   add(http.metrics);
   const gateway = new Registry();
   gatewayMetrics(gateway, 'v');

@@ -9,6 +9,7 @@ import { ALL_COUNTRIES, ApiKeys, COUNTRY_ROLES, hashToken, newToken, type Role }
 import { loadContract } from '../../services/shared/contract.ts';
 import { createServiceHttp, listen } from '../../services/shared/http.ts';
 import { createLogger } from '../../services/shared/logger.ts';
+import { createThrottle, type RateLimits } from '../../services/shared/throttle.ts';
 import { NationalAdapter } from '../../services/national-adapter/adapter.ts';
 import { mountAdapterApi } from '../../services/national-adapter/http-api.ts';
 import { buildOpenApi } from '../../services/national-adapter/openapi.ts';
@@ -27,6 +28,9 @@ const entries = [...[...policy.parties.keys()].flatMap((country) => COUNTRY_ROLE
   },
 );
 export const apiKeys = new ApiKeys(entries);
+
+/** The same tokens behind the rate limits of a service (its own counters, its own metrics). */
+export const throttledApiKeys = (limits: RateLimits, metrics: Registry): ApiKeys => new ApiKeys(entries, createThrottle(limits, metrics));
 export const tokenOf = (country: string, role: Role): string => issued.get(`${country}/${role}`)!;
 
 export interface RunningService {
@@ -40,13 +44,14 @@ async function serve(app: Parameters<typeof listen>[0]): Promise<{ server: Serve
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-export async function startAdapter(options: { maxBodyBytes?: number } = {}): Promise<RunningService & { adapter: NationalAdapter }> {
+export async function startAdapter(options: { maxBodyBytes?: number; rateLimits?: RateLimits } = {}): Promise<RunningService & { adapter: NationalAdapter }> {
   const logger = createLogger('national-adapter', 'warn');
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
   const adapter = new NationalAdapter({ connection: connection(), policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
-  mountAdapterApi(http.app, { adapter, keys: apiKeys, document, maxBodyBytes, logger });
+  const keys = options.rateLimits ? throttledApiKeys(options.rateLimits, http.metrics) : apiKeys;
+  mountAdapterApi(http.app, { adapter, keys, document, maxBodyBytes, logger });
   await adapter.start();
   const { server, url } = await serve(http.app);
   return { url, adapter, metrics: http.metrics, stop: async () => { server.close(); await adapter.stop(); } };

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, ConfigError, DecodeError, decisionOf, ERRORS, LiaisonError, RegistryUnavailableError } from '../../../services/shared/errors.ts';
 import { apiKeysFor, exitCodeOf } from '../../../services/shared/service.ts';
@@ -24,10 +25,10 @@ describe('apiKeysFor', () => {
 
   it('refuses to mint its own keys outside the embedded stack, and names the option', () => {
     vi.stubEnv('KAFKA_BROKERS', 'kafka-1.example:9093');
-    expect(() => apiKeysFor(undefined, ['BE'])).toThrow(/--api-keys \(LIAISON_API_KEYS\): required outside the embedded stack/);
+    expect(() => apiKeysFor(undefined, ['BE'], new Registry())).toThrow(/--api-keys \(LIAISON_API_KEYS\): required outside the embedded stack/);
   });
 
   it('names the file it cannot read', () => {
-    expect(() => apiKeysFor('/nonexistent/api-keys.json', ['BE'])).toThrow(/\/nonexistent\/api-keys\.json/);
+    expect(() => apiKeysFor('/nonexistent/api-keys.json', ['BE'], new Registry())).toThrow(/\/nonexistent\/api-keys\.json/);
   });
 });
