@@ -10,7 +10,7 @@ import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
-import { ApiError } from '../shared/errors.ts';
+import { ApiError, decisionOf } from '../shared/errors.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { partyListProblems } from '../shared/parties.ts';
@@ -89,6 +89,8 @@ export class NationalAdapter {
             else this.store.addReceipt(record.value);
           }
         } catch (error) {
+          // The registry unreachable: the reader retries the record (skipping it would lose it from the view for good).
+          if (decisionOf(error) === 'retry') throw error;
           // The gateway dead-letters what it cannot read; the status view just skips it.
           this.options.logger.warn('record skipped in the status view', { topic, offset: message.offset, error: (error as Error).message });
         }
@@ -296,8 +298,15 @@ async function withDeadline<T>(sending: Promise<T>, ms = 15_000): Promise<T> {
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new ApiError(503, 'kafka-unavailable', [`Kafka did not confirm the write within ${ms / 1000} s; retry with the same Idempotency-Key`])), ms);
   });
+  // A write that fails for a reason of the moment (no broker, a leader election) is also a 503.
+  const failed = sending.catch((error: Error & { retriable?: boolean }) => {
+    if (error.retriable === true || /Connection|NumberOfRetriesExceeded|RequestTimeout|NotLeader|LeaderNotAvailable/.test(`${error.name} ${error.message}`)) {
+      throw new ApiError(503, 'kafka-unavailable', [`Kafka did not take the write (${error.message}); retry with the same Idempotency-Key`]);
+    }
+    throw error;
+  });
   try {
-    return await Promise.race([sending, deadline]);
+    return await Promise.race([failed, deadline]);
   } finally {
     clearTimeout(timer);
   }

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import { ApiError } from './errors.ts';
+import { ApiError, decisionOf, LiaisonError } from './errors.ts';
 import { onInfraError } from './infra-errors.ts';
 
 export interface ServiceHttp {
@@ -89,6 +89,10 @@ export function apiErrorHandler(onUnexpected: (error: Error) => void) {
   return (error: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof ApiError) {
       res.status(error.status).json({ error: error.error, problems: error.problems });
+    } else if (decisionOf(error) === 'retry') {
+      // The schema registry or Kafka cannot be reached: nothing was written, the caller retries.
+      const what = error instanceof LiaisonError && error.code === 'LIAISON_REGISTRY_UNAVAILABLE' ? 'the schema registry' : 'a service Liaison depends on';
+      res.set('Retry-After', '5').status(503).json({ error: 'unavailable', problems: [`${what} cannot be reached (${error.message}); nothing was written: retry with the same Idempotency-Key`] });
     } else if (error.type === 'entity.too.large') {
       res.status(413).json({ error: 'too-large', problems: [`body: larger than the limit of ${(error as { limit?: number }).limit ?? '?'} bytes`] });
     } else if (error.type === 'entity.parse.failed') {

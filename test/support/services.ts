@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { ALL_COUNTRIES, ApiKeys, COUNTRY_ROLES, hashToken, newToken, type Role } from '../../services/shared/api-keys.ts';
+import type { Connection } from '../../services/shared/connection.ts';
 import { loadContract } from '../../services/shared/contract.ts';
 import { createServiceHttp, listen } from '../../services/shared/http.ts';
 import { createLogger } from '../../services/shared/logger.ts';
@@ -44,11 +45,11 @@ async function serve(app: Parameters<typeof listen>[0]): Promise<{ server: Serve
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-export async function startAdapter(options: { maxBodyBytes?: number; rateLimits?: RateLimits } = {}): Promise<RunningService & { adapter: NationalAdapter }> {
+export async function startAdapter(options: { maxBodyBytes?: number; rateLimits?: RateLimits; connection?: Connection } = {}): Promise<RunningService & { adapter: NationalAdapter }> {
   const logger = createLogger('national-adapter', 'warn');
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
-  const adapter = new NationalAdapter({ connection: connection(), policy, validators, logger });
+  const adapter = new NationalAdapter({ connection: options.connection ?? connection(), policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
   const keys = options.rateLimits ? throttledApiKeys(options.rateLimits, http.metrics) : apiKeys;
   mountAdapterApi(http.app, { adapter, keys, document, maxBodyBytes, logger });
