@@ -10,6 +10,8 @@ import { acquireStack } from './stack-endpoints.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     connection: Connection;
+    /** Where the stack comes from: the embedded stack, Testcontainers, or an external cluster. */
+    stackSource: string;
   }
 }
 
@@ -17,5 +19,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await acquireStack();
   console.log(`[integration] Kafka ${stack.connection.brokers.join(',')} and registry ${stack.connection.registryUrl} (${stack.source})`);
   project.provide('connection', stack.connection);
+  project.provide('stackSource', stack.source);
   return stack.release;
 }
