@@ -10,13 +10,18 @@ export interface AdapterHttpOptions {
   adapter: NationalAdapter;
   keys: ApiKeys;
   document: unknown;
+  /** The AsyncAPI document of the topics, for national systems that speak Kafka. */
+  asyncapi: unknown;
   maxBodyBytes: number;
   logger: Logger;
 }
 
-export function mountAdapterApi(app: Express, { adapter, keys, document, maxBodyBytes, logger }: AdapterHttpOptions): void {
+export function mountAdapterApi(app: Express, { adapter, keys, document, asyncapi, maxBodyBytes, logger }: AdapterHttpOptions): void {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
+  });
+  app.get('/asyncapi.json', (_req, res) => {
+    res.json(asyncapi);
   });
   const api = express.Router();
   api.use(express.json({ limit: maxBodyBytes }));

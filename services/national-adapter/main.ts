@@ -8,6 +8,7 @@ import { createLogger } from '../shared/logger.ts';
 import { apiKeysFor, runService } from '../shared/service.ts';
 import { NationalAdapter } from './adapter.ts';
 import { mountAdapterApi } from './http-api.ts';
+import { buildAsyncApi } from './asyncapi.ts';
 import { buildOpenApi } from './openapi.ts';
 
 const options = new Command()
@@ -30,6 +31,7 @@ await runService('national adapter', logger, async () => {
   const adapter = new NationalAdapter({ connection, policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
   const keys = apiKeysFor(options.apiKeys, [...policy.parties.keys()], http.metrics);
-  mountAdapterApi(http.app, { adapter, keys, document, maxBodyBytes, logger });
+  const asyncapi = buildAsyncApi(loadContract(), [...policy.parties.values()], { brokers: connection.brokers, registryUrl: connection.registryUrl, ssl: connection.ssl, version: policy.version });
+  mountAdapterApi(http.app, { adapter, keys, document, asyncapi, maxBodyBytes, logger });
   return { http, host: options.host, port: Number(options.port), start: () => adapter.start(), stop: () => adapter.stop() };
 });

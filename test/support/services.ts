@@ -13,6 +13,7 @@ import { createLogger } from '../../services/shared/logger.ts';
 import { createThrottle, type RateLimits } from '../../services/shared/throttle.ts';
 import { NationalAdapter } from '../../services/national-adapter/adapter.ts';
 import { mountAdapterApi } from '../../services/national-adapter/http-api.ts';
+import { buildAsyncApi } from '../../services/national-adapter/asyncapi.ts';
 import { buildOpenApi } from '../../services/national-adapter/openapi.ts';
 import { ContactPoint, type WebhookOptions } from '../../services/contact-point/contact-point.ts';
 import { mountContactPointApi } from '../../services/contact-point/http-api.ts';
@@ -52,7 +53,8 @@ export async function startAdapter(options: { maxBodyBytes?: number; rateLimits?
   const adapter = new NationalAdapter({ connection: options.connection ?? connection(), policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
   const keys = options.rateLimits ? throttledApiKeys(options.rateLimits, http.metrics) : apiKeys;
-  mountAdapterApi(http.app, { adapter, keys, document, maxBodyBytes, logger });
+  const asyncapi = buildAsyncApi(loadContract(), [...policy.parties.values()], { brokers: connection().brokers, registryUrl: connection().registryUrl, ssl: false, version: policy.version });
+  mountAdapterApi(http.app, { adapter, keys, document, asyncapi, maxBodyBytes, logger });
   await adapter.start();
   const { server, url } = await serve(http.app);
   return { url, adapter, metrics: http.metrics, stop: async () => { server.close(); await adapter.stop(); } };

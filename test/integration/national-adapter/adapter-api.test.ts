@@ -9,7 +9,7 @@ import { retryUntil } from '../../../services/shared/retry.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import type { StatusView } from '../../../services/national-adapter/notice-status.ts';
 import { notice, suspect, witness } from '../../fixtures/notices.ts';
-import { unique } from '../../support/clients.ts';
+import { connection, unique } from '../../support/clients.ts';
 import { logEnd, newGatewayGroup, readTopic, startGateway, submit, type RunningGateway } from '../../support/flow.ts';
 import { api, startAdapter, startContactPoint, tokenOf, type RunningService } from '../../support/services.ts';
 
@@ -60,6 +60,14 @@ describe('the national adapter', () => {
     const person = body.components.schemas.NoticeSubmission.$defs.Person;
     expect(person.properties.familyName['x-data-protection']).toBe('identifier');
     expect(person.properties.role.$ref).toBe('#/$defs/SubjectRole');
+  });
+
+  it('serves the AsyncAPI document of the topics next to it, naming the brokers of this stack', async () => {
+    const { status, body } = await api<Record<string, any>>(`${adapter.url}/asyncapi.json`, undefined);
+    expect(status).toBe(200);
+    expect(body.asyncapi).toBe('3.0.0');
+    expect(Object.values(body.servers).map((s: any) => s.host)).toEqual(connection().brokers);
+    expect(body.channels.outbox.address).toBe('liaison.outbox.{country}');
   });
 
   it('answers only known tokens, and only for their role', async () => {
