@@ -3,10 +3,13 @@
  *  1. KAFKA_BROKERS and SCHEMA_REGISTRY_URL when set (an existing cluster; LIAISON_CREDENTIALS
  *     names the credentials file with the admin and per-party principals);
  *  2. else Testcontainers, when a container runtime answers;
- *  3. else the embedded stack, started here when it is not already running.
+ *  3. else the embedded stack of the tests, started here when it is not already running. It has a
+ *     data folder (.liaison-test/, or LIAISON_TEST_HOME) and ports of its own (Kafka 29092,
+ *     registry 28081, …), so the demo's stack (.liaison/, 19092, 18081) can run beside it.
  * LIAISON_TEST_STACK=external|containers|embedded forces a choice.
  */
-import { resolveConnection, type Connection } from '../../services/shared/connection.ts';
+import { join } from 'node:path';
+import { PROJECT_ROOT, resolveConnection, type Connection } from '../../services/shared/connection.ts';
 import { stackDown, stackOptionsFromEnv, stackUp } from '../../infra/local/stack.ts';
 import { containerRuntimeAvailable, startContainerStack } from './container-stack.ts';
 
@@ -15,6 +18,19 @@ export interface AcquiredStack {
   source: string;
   /** Stops what acquireStack started, and nothing else. */
   release: () => Promise<void>;
+}
+
+/** The environment that makes stackOptionsFromEnv describe the tests' own embedded stack. */
+export function testStackEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    LIAISON_HOME: env.LIAISON_TEST_HOME ?? join(PROJECT_ROOT, '.liaison-test'),
+    LIAISON_KAFKA_PORT: env.LIAISON_TEST_KAFKA_PORT ?? '29092',
+    LIAISON_CONTROLLER_PORT: env.LIAISON_TEST_CONTROLLER_PORT ?? '29093',
+    LIAISON_REGISTRY_PORT: env.LIAISON_TEST_REGISTRY_PORT ?? '28081',
+    LIAISON_REGISTRY_MANAGEMENT_PORT: env.LIAISON_TEST_REGISTRY_MANAGEMENT_PORT ?? '28082',
+    LIAISON_PROMETHEUS_PORT: env.LIAISON_TEST_PROMETHEUS_PORT ?? '29090',
+  };
 }
 
 export async function acquireStack(env = process.env): Promise<AcquiredStack> {
@@ -26,7 +42,7 @@ export async function acquireStack(env = process.env): Promise<AcquiredStack> {
     const stack = await startContainerStack();
     return { connection: stack.connection, source: 'Testcontainers', release: stack.stop };
   }
-  const opts = stackOptionsFromEnv(env, (line) => console.log(`[stack] ${line}`));
+  const opts = stackOptionsFromEnv(testStackEnv(env), (line) => console.log(`[stack] ${line}`));
   const { connection, started } = await stackUp(opts);
   return {
     connection,

@@ -13,6 +13,7 @@ import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { adminKafka, unique } from '../../support/clients.ts';
 import { logEnd, newGatewayGroup, readTopic, registry, startGateway, submit, type RunningGateway } from '../../support/flow.ts';
+import { testStackEnv } from '../../support/stack-endpoints.ts';
 
 const NOTICES = 400;
 const embedded = inject('stackSource').startsWith('embedded');
@@ -45,7 +46,7 @@ describe('the broker killed and restarted mid-stream', () => {
       }
     })();
     await sleep(2_500);
-    const opts = stackOptionsFromEnv(process.env, () => {});
+    const opts = stackOptionsFromEnv(testStackEnv(), () => {});
     const pid = stackStatus(opts).kafka;
     expect(pid).toBeDefined();
     process.kill(pid!, 'SIGKILL');
