@@ -232,7 +232,7 @@ export async function runDemo({ keepRunning }: { keepRunning: boolean }): Promis
     say('Look around:');
     say(`  Contact-point page (sign in with an officer token from ${apiKeyFiles(home).tokens}): ${CONTACT_POINT_URL}/`);
     say(`  CLI: npm exec liaison -- inbox --country NL    npm exec liaison -- status ${tracked[0]!.noticeId} --as BE`);
-    say(`  Adapter API: ${ADAPTER_URL}/openapi.json`);
+    say(`  Adapter API: ${ADAPTER_URL}/openapi.json    Topics for national systems that speak Kafka (AsyncAPI): ${ADAPTER_URL}/asyncapi.json`);
     say(`  Operations console (sign in with the "ops" token from the same file): ${OPS_CONSOLE_URL}/`);
     say(`  Prometheus (scrapes every service, evaluates the alerts): http://127.0.0.1:19090/alerts`);
     say(`  Metrics: ${GATEWAY_URL}/metrics  ${ADAPTER_URL}/metrics  ${CONTACT_POINT_URL}/metrics  ${OPS_CONSOLE_URL}/metrics`);
