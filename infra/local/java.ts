@@ -72,3 +72,48 @@ export function requireMaven(): string {
   }
   return 'mvn';
 }
+
+/** A release of Apicurio Registry the embedded stack can run, and what it needs. */
+export interface RegistryRelease {
+  version: string;
+  /** The jar to run, in the folder the release is unpacked into. */
+  jar: string;
+  minJava: number;
+}
+
+/**
+ * Newest first. 3.3 is compiled for Java 21; 3.0.9 is the newest release built for Java 17
+ * (Debian 12 packages no newer Java): same storage settings, the same Confluent API (v7).
+ */
+export const REGISTRY_RELEASES: readonly RegistryRelease[] = [
+  { version: '3.3.3', jar: 'quarkus-run.jar', minJava: 21 },
+  { version: '3.0.9', jar: 'apicurio-registry-app-3.0.9-runner.jar', minJava: 17 },
+];
+
+/**
+ * The newest registry release some Java here can run, with that Java: `find(minMajor)` gives a
+ * runtime of at least that version or throws (findJava). With `override` (LIAISON_REGISTRY_JAVA)
+ * the release is the newest that runtime can run.
+ */
+export function chooseRegistry(find: (minMajor: number) => JavaRuntime, override: JavaRuntime | undefined): { release: RegistryRelease; java: JavaRuntime } {
+  if (override) {
+    const release = REGISTRY_RELEASES.find((r) => override.major >= r.minJava);
+    if (!release) throw new StackError(`Apicurio Registry: ${override.bin} is Java ${override.major}; every release needs ${REGISTRY_RELEASES.at(-1)!.minJava} or newer`);
+    return { release, java: override };
+  }
+  let last: unknown;
+  for (const release of REGISTRY_RELEASES) {
+    try {
+      return { release, java: find(release.minJava) };
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}
+
+/** The registry to run on this machine (LIAISON_REGISTRY_JAVA, else the newest Java found). */
+export function registryRuntime(override: string | undefined, env = process.env): { release: RegistryRelease; java: JavaRuntime } {
+  const forced = override ? findJava('Apicurio Registry', REGISTRY_RELEASES.at(-1)!.minJava, override, env) : undefined;
+  return chooseRegistry((min) => findJava('Apicurio Registry', min, undefined, env), forced);
+}

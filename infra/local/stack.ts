@@ -27,12 +27,10 @@ import { loadParties, type Party } from '../../services/shared/parties.ts';
 import { provision, type ProvisionResult } from '../../services/shared/provisioning.ts';
 import { retryUntil } from '../../services/shared/retry.ts';
 import { ADMIN_PRINCIPAL, principalOf } from '../../services/shared/topology.ts';
-import { findJava, requireMaven } from './java.ts';
+import { findJava, type JavaRuntime, REGISTRY_RELEASES, type RegistryRelease, registryRuntime, requireMaven } from './java.ts';
 
 const POM = fileURLToPath(new URL('./pom.xml', import.meta.url));
 const KAFKA_MIN_JAVA = 17;
-/** Apicurio Registry 3.3 is compiled for Java 21. */
-const REGISTRY_MIN_JAVA = 21;
 
 export interface StackOptions {
   home: string;
@@ -73,8 +71,11 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, progre
 const paths = (home: string) => ({
   dist: join(home, 'dist'),
   kafkaLibs: join(home, 'dist', 'kafka', 'libs'),
-  registryJar: join(home, 'dist', 'apicurio', 'quarkus-run.jar'),
-  resolvedStamp: join(home, 'dist', '.resolved'),
+  /** The folder of a registry release: `apicurio/` for the newest, `apicurio-<version>/` for an older one. */
+  registryDir: (release: RegistryRelease) => join(home, 'dist', release === REGISTRY_RELEASES[0] ? 'apicurio' : `apicurio-${release.version}`),
+  /** A release has its own database: an older release cannot open a newer one's. */
+  registryData: (release: RegistryRelease) => join(home, release === REGISTRY_RELEASES[0] ? 'registry' : `registry-${release.version}`, 'schemas'),
+  resolvedStamp: (release: RegistryRelease) => join(home, 'dist', release === REGISTRY_RELEASES[0] ? '.resolved' : `.resolved-${release.version}`),
   credentials: join(home, 'credentials.json'),
   state: join(home, 'stack.json'),
   kafkaConfig: join(home, 'kafka', 'server.properties'),
@@ -87,17 +88,20 @@ const paths = (home: string) => ({
 // ---------------------------------------------------------------- artifacts
 
 /** Fetches the jars once; again only when the pom changes. */
-function resolveArtifacts(opts: StackOptions): void {
+function resolveArtifacts(opts: StackOptions, release: RegistryRelease): void {
   const p = paths(opts.home);
   const pomHash = createHash('sha256').update(readFileSync(POM)).digest('hex');
-  if (existsSync(p.resolvedStamp) && readFileSync(p.resolvedStamp, 'utf8') === pomHash && existsSync(p.registryJar)) return;
+  const jar = join(p.registryDir(release), release.jar);
+  if (existsSync(p.resolvedStamp(release)) && readFileSync(p.resolvedStamp(release), 'utf8') === pomHash && existsSync(jar)) return;
   const mvn = requireMaven();
-  opts.progress('Fetching Apache Kafka and Apicurio Registry from Maven Central (first run only, about 200 MB)...');
-  rmSync(p.dist, { recursive: true, force: true });
-  const result = spawnSync(mvn, ['-B', '-q', '-f', POM, 'generate-resources', `-Dliaison.dist=${p.dist}`], { stdio: 'inherit' });
+  opts.progress(`Fetching Apache Kafka and Apicurio Registry ${release.version} from Maven Central (first run only, about 200 MB)...`);
+  rmSync(p.registryDir(release), { recursive: true, force: true });
+  rmSync(join(p.dist, 'kafka'), { recursive: true, force: true });
+  const dir = p.registryDir(release).slice(p.dist.length + 1);
+  const result = spawnSync(mvn, ['-B', '-q', '-f', POM, 'generate-resources', `-Dliaison.dist=${p.dist}`, `-Dapicurio.version=${release.version}`, `-Dapicurio.dir=${dir}`], { stdio: 'inherit' });
   if (result.status !== 0) throw new StackError(`Maven could not fetch the stack (exit ${result.status}); see the output above`);
-  if (!existsSync(p.registryJar)) throw new StackError(`Maven finished but ${p.registryJar} is missing`);
-  writeFileSync(p.resolvedStamp, pomHash);
+  if (!existsSync(jar)) throw new StackError(`Maven finished but ${jar} is missing`);
+  writeFileSync(p.resolvedStamp(release), pomHash);
 }
 
 // ---------------------------------------------------------------- credentials
@@ -283,9 +287,8 @@ function startKafka(opts: StackOptions, credentials: StackCredentials): void {
 
 // ---------------------------------------------------------------- registry
 
-function startRegistry(opts: StackOptions): void {
+function startRegistry(opts: StackOptions, { release, java }: { release: RegistryRelease; java: JavaRuntime }): void {
   const p = paths(opts.home);
-  const java = findJava('Apicurio Registry', REGISTRY_MIN_JAVA, opts.registryJava);
   startDetached(
     opts.home,
     'registry',
@@ -300,11 +303,11 @@ function startRegistry(opts: StackOptions): void {
       // record names its schema by id, so the ids must survive too.
       '-Dapicurio.storage.kind=sql',
       '-Dapicurio.storage.sql.kind=h2',
-      `-Dapicurio.datasource.url=jdbc:h2:file:${join(opts.home, 'registry', 'schemas')};DB_CLOSE_ON_EXIT=FALSE`,
+      `-Dapicurio.datasource.url=jdbc:h2:file:${p.registryData(release)};DB_CLOSE_ON_EXIT=FALSE`,
       '-jar',
-      p.registryJar,
+      join(p.registryDir(release), release.jar),
     ],
-    join(p.dist, 'apicurio'),
+    p.registryDir(release),
   );
 }
 
@@ -397,7 +400,14 @@ export interface StackInfo {
 export async function stackUp(opts: StackOptions): Promise<StackInfo> {
   mkdirSync(opts.home, { recursive: true, mode: 0o700 });
   chmodSync(opts.home, 0o700);
-  resolveArtifacts(opts);
+  const registry = registryRuntime(opts.registryJava);
+  if (registry.release !== REGISTRY_RELEASES[0]) {
+    opts.progress(
+      `No Java ${REGISTRY_RELEASES[0]!.minJava}+ found: running Apicurio Registry ${registry.release.version} on Java ${registry.java.major} (${registry.java.bin}). ` +
+        `With a Java ${REGISTRY_RELEASES[0]!.minJava}+ (LIAISON_REGISTRY_JAVA) the stack runs ${REGISTRY_RELEASES[0]!.version}, with a database of its own.`,
+    );
+  }
+  resolveArtifacts(opts, registry.release);
   const credentials = ensureCredentials(opts);
   const connection = connectionOf(opts, credentials);
   // API tokens per country and role for the adapter, the contact points, the CLI and the demo.
@@ -411,7 +421,7 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
   }
   if (runningPid(opts.home, 'registry') === undefined) {
     opts.progress(`Starting Apicurio Registry on 127.0.0.1:${opts.registryPort}...`);
-    startRegistry(opts);
+    startRegistry(opts, registry);
     started = true;
   }
 
