@@ -87,6 +87,25 @@ const paths = (home: string) => ({
 
 // ---------------------------------------------------------------- artifacts
 
+/**
+ * The registry release this data folder runs: chosen on its first start (the newest this
+ * machine's Java can run) and recorded, because schema ids do not carry over between releases:
+ * records written under one would be unreadable under another.
+ */
+function recordedRegistry(opts: StackOptions): { release: RegistryRelease; java: JavaRuntime } {
+  const file = join(opts.home, 'registry-release');
+  if (!existsSync(file)) {
+    const chosen = registryRuntime(opts.registryJava);
+    writeFileSync(file, `${chosen.release.version}\n`);
+    return chosen;
+  }
+  const version = readFileSync(file, 'utf8').trim();
+  const release = REGISTRY_RELEASES.find((r) => r.version === version);
+  if (!release) throw new StackError(`${file}: Apicurio Registry ${version} is no longer supported; run \`make clean-stack\` (drops all local data) and \`make up\``);
+  const java = findJava(`Apicurio Registry ${version} (recorded in ${file})`, release.minJava, opts.registryJava);
+  return { release, java };
+}
+
 /** Fetches the jars once; again only when the pom changes. */
 function resolveArtifacts(opts: StackOptions, release: RegistryRelease): void {
   const p = paths(opts.home);
@@ -97,6 +116,8 @@ function resolveArtifacts(opts: StackOptions, release: RegistryRelease): void {
   opts.progress(`Fetching Apache Kafka and Apicurio Registry ${release.version} from Maven Central (first run only, about 200 MB)...`);
   rmSync(p.registryDir(release), { recursive: true, force: true });
   rmSync(join(p.dist, 'kafka'), { recursive: true, force: true });
+  // Maven's unpack markers: with them left, Maven would think the folders just removed were still unpacked.
+  rmSync(join(p.dist, 'target'), { recursive: true, force: true });
   const dir = p.registryDir(release).slice(p.dist.length + 1);
   const result = spawnSync(mvn, ['-B', '-q', '-f', POM, 'generate-resources', `-Dliaison.dist=${p.dist}`, `-Dapicurio.version=${release.version}`, `-Dapicurio.dir=${dir}`], { stdio: 'inherit' });
   if (result.status !== 0) throw new StackError(`Maven could not fetch the stack (exit ${result.status}); see the output above`);
@@ -400,7 +421,7 @@ export interface StackInfo {
 export async function stackUp(opts: StackOptions): Promise<StackInfo> {
   mkdirSync(opts.home, { recursive: true, mode: 0o700 });
   chmodSync(opts.home, 0o700);
-  const registry = registryRuntime(opts.registryJava);
+  const registry = recordedRegistry(opts);
   if (registry.release !== REGISTRY_RELEASES[0]) {
     opts.progress(
       `No Java ${REGISTRY_RELEASES[0]!.minJava}+ found: running Apicurio Registry ${registry.release.version} on Java ${registry.java.major} (${registry.java.bin}). ` +

@@ -7,6 +7,7 @@
 import type { Kafka } from 'kafkajs';
 import { type NoticeHistory, type PermissionRecord } from '../policy/index.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
+import { decisionOf } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
@@ -202,6 +203,8 @@ export async function followReports(
           if (record.name === 'deliveryReport') ledger.record(record.value);
         }
       } catch (error) {
+        // The registry unreachable: the reader retries the record (skipping it would lose a delivery from the ledger).
+        if (decisionOf(error) === 'retry') throw error;
         logger.error('unreadable record in the delivery ledger', { topic, partition, offset: message.offset, error: (error as Error).message });
       }
     },

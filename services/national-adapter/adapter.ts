@@ -55,6 +55,8 @@ export class NationalAdapter {
   private adminProducer?: Producer;
   private reader?: TopicReader;
   private ready = false;
+  /** Outbox and report records the status view could not read (so far). */
+  private skipped = 0;
   /** Idempotency-Key → the body it came with; a restart forgets it, the derived notice id does not. */
   private readonly idempotency = new Map<string, { hash: string; noticeId: string }>();
   private readonly now: () => number;
@@ -91,12 +93,15 @@ export class NationalAdapter {
         } catch (error) {
           // The registry unreachable: the reader retries the record (skipping it would lose it from the view for good).
           if (decisionOf(error) === 'retry') throw error;
-          // The gateway dead-letters what it cannot read; the status view just skips it.
-          this.options.logger.warn('record skipped in the status view', { topic, offset: message.offset, error: (error as Error).message });
+          // The gateway dead-letters what it cannot read; the status view just skips it (counted, not
+          // logged one by one: an outbox may hold thousands of such records from a hostile sender).
+          this.skipped += 1;
+          this.options.logger.debug('record skipped in the status view', { topic, offset: message.offset, error: (error as Error).message });
         }
       },
     );
     await this.reader.caughtUp;
+    if (this.skipped > 0) this.options.logger.warn('status view skipped unreadable records (the gateway dead-letters them)', { skipped: this.skipped });
     this.ready = true;
   }
 
@@ -273,7 +278,7 @@ export class NationalAdapter {
   private async produce<N extends ContractName>(country: string, topic: string, key: string, name: N, value: ContractRecords[N]): Promise<void> {
     const encoded = await this.registry.encode(topic, name, value);
     if (encoded.length > MAX_RECORD_BYTES) throw new ApiError(413, 'too-large', [`body: ${encoded.length} bytes encoded, above ${MAX_RECORD_BYTES}`]);
-    const producer = await this.producerFor(country);
+    const producer = await withDeadline(this.producerFor(country));
     await withDeadline(producer.send({ topic, acks: -1, messages: [{ key, value: encoded }] }));
   }
 

@@ -5,8 +5,9 @@
  * fuzz test found it; any principal that may write an outbox could stop the gateway, the
  * adapter and the contact points this way). Every item of an array and every entry of a map
  * takes at least a known number of bytes, so a block may not claim more items than the bytes
- * left can hold. `boundBlocks` puts that check into avsc's reading of arrays and maps; the
- * resolvers reuse those read functions, so decoding a record of any writer version is bounded.
+ * left can hold. `boundBlocks` puts that check into avsc's reading and skipping of arrays and
+ * maps; the resolvers reuse those functions, so decoding a record of any writer version is
+ * bounded (a field only the writer has is skipped, which loops per item as well).
  */
 import avro from 'avsc';
 
@@ -17,9 +18,11 @@ interface Tap {
   readLong(): number;
   skipLong(): void;
   readString(): string;
+  skipString(): void;
 }
 interface Readable {
   _read(tap: Tap): unknown;
+  _skip(tap: Tap): void;
 }
 type Internal = avro.Type &
   Readable & {
@@ -110,6 +113,36 @@ export function boundBlocks<T extends avro.Type>(type: T): T {
       }
     }
     return out;
+  };
+  // Skipping (a field only the writer has, read through a resolver) loops per item too.
+  block.ArrayType.prototype._skip = function (this: Internal, tap: Tap): void {
+    const items = this.itemsType!;
+    const itemBytes = bytesOf(items);
+    let n: number;
+    while ((n = tap.readLong())) {
+      if (n < 0) {
+        tap.pos += tap.readLong(); // a block with its size: skipped whole
+        continue;
+      }
+      if (n * itemBytes > tap.buf.length - tap.pos) throw new OversizedBlockError(`array of ${items.typeName} block claims ${n} items, more than the bytes left can hold`);
+      while (n--) items._skip(tap);
+    }
+  };
+  block.MapType.prototype._skip = function (this: Internal, tap: Tap): void {
+    const values = this.valuesType!;
+    const entryBytes = 1 + bytesOf(values);
+    let n: number;
+    while ((n = tap.readLong())) {
+      if (n < 0) {
+        tap.pos += tap.readLong();
+        continue;
+      }
+      if (n * entryBytes > tap.buf.length - tap.pos) throw new OversizedBlockError(`map block claims ${n} entries, more than the bytes left can hold`);
+      while (n--) {
+        tap.skipString();
+        values._skip(tap);
+      }
+    }
   };
   block[PATCHED] = true;
   return type;

@@ -91,8 +91,10 @@ export function apiErrorHandler(onUnexpected: (error: Error) => void) {
       res.status(error.status).json({ error: error.error, problems: error.problems });
     } else if (decisionOf(error) === 'retry') {
       // The schema registry or Kafka cannot be reached: nothing was written, the caller retries.
+      // The cause goes to the log only: its addresses are the deployment's, not the caller's business.
       const what = error instanceof LiaisonError && error.code === 'LIAISON_REGISTRY_UNAVAILABLE' ? 'the schema registry' : 'a service Liaison depends on';
-      res.set('Retry-After', '5').status(503).json({ error: 'unavailable', problems: [`${what} cannot be reached (${error.message}); nothing was written: retry with the same Idempotency-Key`] });
+      onUnexpected(error);
+      res.set('Retry-After', '5').status(503).json({ error: 'unavailable', problems: [`${what} cannot be reached; nothing was written: retry with the same Idempotency-Key`] });
     } else if (error.type === 'entity.too.large') {
       res.status(413).json({ error: 'too-large', problems: [`body: larger than the limit of ${(error as { limit?: number }).limit ?? '?'} bytes`] });
     } else if (error.type === 'entity.parse.failed') {

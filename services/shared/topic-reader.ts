@@ -54,9 +54,12 @@ export async function readFromStart(
     autoCommit: true,
     autoCommitInterval: 200,
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-      for (const message of batch.messages) {
+      for (const [i, message] of batch.messages.entries()) {
         await onMessage(message, batch.topic, batch.partition);
         resolveOffset(message.offset);
+        // A long batch of a long history must not outlast the session: the group would drop the
+        // reader and it would read the batch again (kafkajs sends at most one per interval).
+        if (i % 100 === 99) await heartbeat();
       }
       // lastOffset() counts transaction markers, which carry no message.
       advance(`${batch.topic}:${batch.partition}`, Number(batch.lastOffset()) + 1);

@@ -47,6 +47,16 @@ describe('bounded Avro blocks', () => {
     expect(() => types.notice.fromBuffer(claiming(1_000_000_000), resolver)).toThrow(OversizedBlockError);
   });
 
+  it('refuses it in a field only the writer has, which a resolver skips', () => {
+    const reader = boundBlocks(avro.Type.forSchema({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'string' }] }));
+    const writer = avro.Type.forSchema({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'string' }, { name: 'extra', type: { type: 'array', items: 'string' } }, { name: 'tags', type: { type: 'map', values: 'string' } }] });
+    const resolver = reader.createResolver(writer);
+    const body = (arrayCount: number, mapCount: number) => Buffer.concat([varint(1), Buffer.from('x'), varint(arrayCount), ...(arrayCount === 0 ? [varint(mapCount), ...(mapCount === 0 ? [] : [Buffer.from([0x02, 0x61, 0x02, 0x62]), varint(0)])] : [Buffer.from([0x02, 0x61, 0x00])])]);
+    expect(() => reader.fromBuffer(body(1_000_000_000, 0), resolver)).toThrow(OversizedBlockError);
+    expect(() => reader.fromBuffer(body(0, 1_000_000_000), resolver)).toThrow(OversizedBlockError);
+    expect(reader.fromBuffer(body(0, 1), resolver)).toEqual({ a: 'x' });
+  });
+
   it('refuses a map claiming more entries than bytes, and reads a "__proto__" key as an entry', () => {
     const map = boundBlocks(avro.Type.forSchema({ type: 'map', values: 'string' }));
     expect(() => map.fromBuffer(Buffer.concat([varint(500_000_000), Buffer.from([0x02, 0x61, 0x02, 0x62, 0x00])]))).toThrow(OversizedBlockError);
