@@ -163,7 +163,7 @@ interface Result {
 
 async function scenario(kind: Kind, instances: number, withRates: boolean): Promise<Result> {
   const route = routes[kind];
-  const group = `liaison.bench.${kind}.${run}.${instances}`;
+  const group = `liaison.gateway.bench.${kind}.${run}.${instances}`; // the gateway principal's groups start with liaison.gateway
   await positionedGroup(route.consumed, group);
   const tag = `B${run}-${kind[0]}${instances}`;
   // Burst: the backlog waits before the processors start; measured from its first report to its last.

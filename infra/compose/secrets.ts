@@ -17,9 +17,10 @@ import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { loadPolicy, loadPseudonymKeys } from '../../services/policy/index.ts';
 import { apiKeyFiles, ensureLocalApiKeys } from '../../services/shared/api-keys.ts';
-import { PROJECT_ROOT, type StackCredentials } from '../../services/shared/connection.ts';
+import { PROJECT_ROOT, type Credentials, type StackCredentials } from '../../services/shared/connection.ts';
+import type { ServiceName } from '../../services/shared/topology.ts';
 import { loadParties } from '../../services/shared/parties.ts';
-import { generateCredentials, kafkaServerProperties, newClusterId } from '../local/stack.ts';
+import { generateCredentials, kafkaServerProperties, newClusterId, principalsOf } from '../local/stack.ts';
 
 /** The file of each secret compose.yaml declares, relative to the secrets folder. */
 export const COMPOSE_SECRETS = {
@@ -27,12 +28,36 @@ export const COMPOSE_SECRETS = {
   'kafka-scram-users': 'kafka/scram-users',
   'kafka-cluster-id': 'kafka/cluster-id',
   'kafka-credentials': 'kafka-credentials.json',
+  'kafka-credentials-gateway': 'kafka-credentials-gateway.json',
+  'kafka-credentials-adapter': 'kafka-credentials-adapter.json',
+  'kafka-credentials-contact-point': 'kafka-credentials-contact-point.json',
   'pseudonym-keys': 'pseudonym-keys.json',
   'api-keys': 'api-keys.json',
   'grafana-admin-password': 'grafana-admin-password',
 } as const;
 /** Environment files (compose env_file) with the registry database's password. */
 export const COMPOSE_ENV_FILES = ['registry-db.env', 'registry.env'] as const;
+
+/**
+ * What each Liaison service of the deployment may connect as: the provisioning job is the only
+ * holder of the admin's password; a principal left out keeps its name with an empty password,
+ * which the services refuse to use.
+ */
+export const COMPOSE_PRINCIPALS = {
+  'kafka-credentials-gateway': { services: ['gateway'], parties: false },
+  'kafka-credentials-adapter': { services: ['adapter'], parties: true },
+  'kafka-credentials-contact-point': { services: [], parties: true },
+} as const satisfies Record<string, { services: readonly ServiceName[]; parties: boolean }>;
+
+/** The credentials with only the given principals' passwords. */
+export function restrictCredentials(credentials: StackCredentials, keep: { services: readonly ServiceName[]; parties: boolean }): StackCredentials {
+  const blank = (c: Credentials): Credentials => ({ username: c.username, password: '' });
+  return {
+    admin: blank(credentials.admin),
+    services: Object.fromEntries(Object.entries(credentials.services ?? {}).map(([name, c]) => [name, keep.services.includes(name as ServiceName) ? c : blank(c)])),
+    parties: Object.fromEntries(Object.entries(credentials.parties).map(([code, c]) => [code, keep.parties ? c : blank(c)])),
+  };
+}
 
 export const KAFKA_HOST = 'kafka';
 export const KAFKA_PORT = 9092;
@@ -57,10 +82,14 @@ export function generateComposeSecrets(dir: string): string[] {
   const credentialsFile = join(dir, COMPOSE_SECRETS['kafka-credentials']);
   note(credentialsFile, writeOnce(credentialsFile, () => `${JSON.stringify(generateCredentials(parties), null, 2)}\n`));
   const credentials = JSON.parse(readFileSync(credentialsFile, 'utf8')) as StackCredentials;
+  for (const [secret, keep] of Object.entries(COMPOSE_PRINCIPALS)) {
+    const file = join(dir, COMPOSE_SECRETS[secret as keyof typeof COMPOSE_PRINCIPALS]);
+    note(file, writeOnce(file, () => `${JSON.stringify(restrictCredentials(credentials, keep), null, 2)}\n`));
+  }
   const properties = join(dir, COMPOSE_SECRETS['kafka-server-properties']);
   note(properties, writeOnce(properties, () => kafkaServerProperties({ listenHost: '0.0.0.0', advertisedHost: KAFKA_HOST, kafkaPort: KAFKA_PORT, controllerPort: 9093, logDirs: '/var/lib/kafka/data' }, credentials.admin)));
   const scram = join(dir, COMPOSE_SECRETS['kafka-scram-users']);
-  note(scram, writeOnce(scram, () => [credentials.admin, ...Object.values(credentials.parties)].map((c) => `SCRAM-SHA-512=[name=${c.username},password=${c.password}]\n`).join('')));
+  note(scram, writeOnce(scram, () => principalsOf(credentials).map((c) => `SCRAM-SHA-512=[name=${c.username},password=${c.password}]\n`).join('')));
   const clusterId = join(dir, COMPOSE_SECRETS['kafka-cluster-id']);
   note(clusterId, writeOnce(clusterId, () => `${newClusterId()}\n`));
 

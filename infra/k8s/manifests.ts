@@ -24,6 +24,7 @@ import {
   principalOf,
   REGISTRY_PRINCIPAL,
   registryAclPlan,
+  SERVICE_PRINCIPALS,
   topicPlan,
   type AclSpec,
 } from '../../services/shared/topology.ts';
@@ -103,13 +104,14 @@ function kafkaTopics(parties: readonly Party[]): Doc[] {
 const OPERATION: Record<AclSpec['operation'], string> = {
   READ: 'Read', WRITE: 'Write', DESCRIBE: 'Describe', DELETE: 'Delete', CREATE: 'Create', DESCRIBE_CONFIGS: 'DescribeConfigs',
 };
-const RESOURCE: Record<AclSpec['resource'], string> = { TOPIC: 'topic', GROUP: 'group', TRANSACTIONAL_ID: 'transactionalId' };
+const RESOURCE: Record<AclSpec['resource'], string> = { TOPIC: 'topic', GROUP: 'group', TRANSACTIONAL_ID: 'transactionalId', CLUSTER: 'cluster' };
 
 /** Strimzi's ACL rules: one per resource pattern, listing its operations. */
 export function strimziAcls(acls: AclSpec[]): Doc[] {
   const rules = new Map<string, { resource: Doc; operations: string[] }>();
   for (const a of acls) {
-    const resource = { type: RESOURCE[a.resource], name: a.name, patternType: a.pattern === 'LITERAL' ? 'literal' : 'prefix' };
+    // Strimzi's cluster resource has neither name nor pattern.
+    const resource = a.resource === 'CLUSTER' ? { type: RESOURCE[a.resource] } : { type: RESOURCE[a.resource], name: a.name, patternType: a.pattern === 'LITERAL' ? 'literal' : 'prefix' };
     const key = JSON.stringify(resource);
     const rule = rules.get(key) ?? { resource, operations: [] as string[] };
     rule.operations.push(OPERATION[a.operation]);
@@ -129,11 +131,13 @@ function kafkaUsers(parties: readonly Party[]): Doc[] {
     },
   });
   const all = aclPlan(parties);
+  const own = (principal: string) => all.filter((a) => a.principal === `User:${principal}`);
   return [
-    // Super user (Kafka spec.kafka.authorization.superUsers): the gateway and the adapter's status view.
+    // Super user (Kafka spec.kafka.authorization.superUsers): provisioning and the CLI only.
     user(ADMIN_PRINCIPAL),
     user(REGISTRY_PRINCIPAL, registryAclPlan()),
-    ...parties.map((p) => user(principalOf(p.code), all.filter((a) => a.principal === `User:${principalOf(p.code)}`))),
+    ...Object.values(SERVICE_PRINCIPALS).map((principal) => user(principal, own(principal))),
+    ...parties.map((p) => user(principalOf(p.code), own(principalOf(p.code)))),
   ];
 }
 
@@ -223,7 +227,7 @@ function gateway(): Doc[] {
     env: { LIAISON_GATEWAY_HOST: '0.0.0.0', LIAISON_GATEWAY_PORT: String(GATEWAY_PORT), LIAISON_GATEWAY_GROUP: 'liaison.gateway', LIAISON_PSEUDONYM_KEYS: '/etc/liaison/pseudonym-keys/pseudonym-keys.json' },
     // The pod name (liaison-gateway-0, -1, ...) is the stable instance id.
     extraEnv: [{ name: 'LIAISON_GATEWAY_INSTANCE', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-    principals: [ADMIN_PRINCIPAL],
+    principals: [SERVICE_PRINCIPALS.gateway],
     secrets: [{ secret: 'liaison-pseudonym-keys', mountPath: '/etc/liaison/pseudonym-keys' }],
     resources: { cpu: '250m', memory: '384Mi', cpuLimit: '1', memoryLimit: '768Mi' },
   };
@@ -256,8 +260,8 @@ function adapter(parties: readonly Party[]): Doc[] {
     command: [...NODE, 'services/national-adapter/main.ts'],
     port: ADAPTER_PORT,
     env: { LIAISON_ADAPTER_HOST: '0.0.0.0', LIAISON_ADAPTER_PORT: String(ADAPTER_PORT), LIAISON_API_KEYS: API_KEYS_FILE },
-    // Writes each country's outbox with that country's principal; the admin for the status view.
-    principals: [ADMIN_PRINCIPAL, ...parties.map((p) => principalOf(p.code))],
+    // Writes each country's outbox with that country's principal; its own for the status view and held decisions.
+    principals: [SERVICE_PRINCIPALS.adapter, ...parties.map((p) => principalOf(p.code))],
     secrets: [API_KEYS],
     resources: SMALL,
   };

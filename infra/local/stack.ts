@@ -26,7 +26,7 @@ import { createKafka } from '../../services/shared/kafka.ts';
 import { loadParties, type Party } from '../../services/shared/parties.ts';
 import { provision, type ProvisionResult } from '../../services/shared/provisioning.ts';
 import { retryUntil } from '../../services/shared/retry.ts';
-import { ADMIN_PRINCIPAL, principalOf } from '../../services/shared/topology.ts';
+import { ADMIN_PRINCIPAL, principalOf, SERVICE_PRINCIPALS } from '../../services/shared/topology.ts';
 import { findJava, type JavaRuntime, REGISTRY_RELEASES, type RegistryRelease, registryRuntime, requireMaven } from './java.ts';
 
 const POM = fileURLToPath(new URL('./pom.xml', import.meta.url));
@@ -132,8 +132,14 @@ const secret = (): string => randomBytes(24).toString('base64url');
 export function generateCredentials(parties: readonly Party[]): StackCredentials {
   return {
     admin: { username: ADMIN_PRINCIPAL, password: secret() },
+    services: { gateway: { username: SERVICE_PRINCIPALS.gateway, password: secret() }, adapter: { username: SERVICE_PRINCIPALS.adapter, password: secret() } },
     parties: Object.fromEntries(parties.map((p) => [p.code, { username: principalOf(p.code), password: secret() }])),
   };
+}
+
+/** Every principal with a SCRAM credential: the admin, the services and the parties. */
+export function principalsOf(credentials: StackCredentials): Credentials[] {
+  return [credentials.admin, ...Object.values(credentials.services ?? {}), ...Object.values(credentials.parties)];
 }
 
 /** Generated once into the data folder (mode 600); never committed, never logged. */
@@ -142,6 +148,12 @@ function ensureCredentials(opts: StackOptions): StackCredentials {
   if (existsSync(file)) {
     const existing = JSON.parse(readFileSync(file, 'utf8')) as StackCredentials;
     const missing = opts.parties.filter((p) => !existing.parties[p.code]).map((p) => p.code);
+    if (!existing.services?.gateway || !existing.services.adapter) {
+      throw new StackError(
+        `the stack in ${opts.home} was formatted before the gateway and the adapter had Kafka principals of their own (${Object.values(SERVICE_PRINCIPALS).join(', ')}): ` +
+          'run `make clean-stack` (drops all local data) and `make up` again',
+      );
+    }
     const renamed = opts.parties.filter((p) => existing.parties[p.code] && existing.parties[p.code]!.username !== principalOf(p.code));
     if (renamed.length > 0) {
       throw new StackError(
@@ -258,7 +270,7 @@ export function kafkaServerProperties(listen: KafkaListenSettings, admin: Creden
 
 /** Arguments of `kafka-storage format` that create every principal's SCRAM credential. */
 export function scramFormatArgs(credentials: StackCredentials): string[] {
-  return [credentials.admin, ...Object.values(credentials.parties)].flatMap((c) => [
+  return principalsOf(credentials).flatMap((c) => [
     '--add-scram',
     `SCRAM-SHA-512=[name=${c.username},password=${c.password}]`,
   ]);
@@ -297,7 +309,7 @@ function startKafka(opts: StackOptions, credentials: StackCredentials): void {
     });
     if (format.status !== 0) {
       // The tool echoes its arguments on some errors; keep passwords out of what we print.
-      const passwords = [credentials.admin, ...Object.values(credentials.parties)].map((c) => c.password);
+      const passwords = principalsOf(credentials).map((c) => c.password);
       const message = passwords.reduce((text, pw) => text.split(pw).join('***'), `${format.stderr}${format.stdout}`);
       throw new StackError(`Kafka storage format failed: ${message.trim()}`);
     }

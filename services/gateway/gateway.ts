@@ -6,21 +6,21 @@
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer, type Transaction } from 'kafkajs';
 import { blockingRule, type Policy, type PseudonymKey, RULES } from '../policy/index.ts';
 import { AuditChain, type AuditEvent, type ChainHead, ChainVerifier } from '../shared/audit-chain.ts';
-import type { Connection } from '../shared/connection.ts';
+import { type Connection, serviceCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
-import { decisionOf, isDeadLetterError } from '../shared/errors.ts';
+import { ConfigError, decisionOf, isDeadLetterError } from '../shared/errors.ts';
 import { createKafka, transactional } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
-import { partyOfTopic, topics } from '../shared/topology.ts';
+import { partyOfTopic, SERVICE_GROUP_PREFIXES, SERVICE_PRINCIPALS, topics } from '../shared/topology.ts';
 import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
 import { DeliveryLedger, followReports, type LedgerView } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { type DeadLetterCode, NoticeProcessor, type OutboxRecord, type Outgoing, type Processed } from './notice-processor.ts';
 import { PartitionProgress } from './partition-progress.ts';
 
-export const GATEWAY_GROUP = 'liaison.gateway';
+export const GATEWAY_GROUP = SERVICE_GROUP_PREFIXES.gateway;
 
 /** What one produce request and one transaction may carry, from the cluster's own limits. */
 export interface TransactionLimits {
@@ -128,11 +128,15 @@ export class Gateway {
 
   constructor(private readonly options: GatewayOptions) {
     const { connection, instanceId, logger } = options;
-    this.kafka = createKafka({ connection, credentials: connection.credentials.admin, clientId: `liaison-gateway-${instanceId}`, logger });
+    this.groupId = options.groupId ?? GATEWAY_GROUP;
+    // The gateway principal's ACLs cover its groups and transactional ids by prefix (topology.ts).
+    if (!this.groupId.startsWith(SERVICE_GROUP_PREFIXES.gateway)) {
+      throw new ConfigError(`--group: "${this.groupId}" must start with "${SERVICE_GROUP_PREFIXES.gateway}", the prefix of the groups ${SERVICE_PRINCIPALS.gateway} may use`);
+    }
+    this.kafka = createKafka({ connection, credentials: serviceCredentials(connection, 'gateway'), clientId: `liaison-gateway-${instanceId}`, logger });
     this.registry = new ContractRegistry(connection.registryUrl);
     this.chain = new AuditChain(`gateway-${instanceId}`);
     this.now = options.now ?? Date.now;
-    this.groupId = options.groupId ?? GATEWAY_GROUP;
     this.attempts = new AttemptLog(this.kafka, this.registry, this.groupId, instanceId, this.now);
   }
 

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
 import type { Caller } from '../shared/api-keys.ts';
-import { type Connection, partyCredentials } from '../shared/connection.ts';
+import { type Connection, partyCredentials, serviceCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
 import { ApiError, decisionOf } from '../shared/errors.ts';
@@ -18,7 +18,7 @@ import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
-import { partyOfTopic, topics } from '../shared/topology.ts';
+import { partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
 import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
 import type { Validators } from './openapi.ts';
 
@@ -50,9 +50,9 @@ export class NationalAdapter {
   readonly store = new NoticeStatusStore();
   private readonly contract: Contract = loadContract();
   private readonly registry: ContractRegistry;
-  private readonly admin: Kafka;
+  private readonly kafka: Kafka;
   private readonly producers = new Map<string, Promise<Producer>>();
-  private adminProducer?: Producer;
+  private decisionProducer?: Producer;
   private reader?: TopicReader;
   private ready = false;
   /** Outbox and report records the status view could not read (so far). */
@@ -63,7 +63,7 @@ export class NationalAdapter {
 
   constructor(private readonly options: AdapterOptions) {
     this.registry = new ContractRegistry(options.connection.registryUrl, this.contract);
-    this.admin = createKafka({ connection: options.connection, credentials: options.connection.credentials.admin, clientId: 'liaison-adapter', logger: options.logger });
+    this.kafka = createKafka({ connection: options.connection, credentials: serviceCredentials(options.connection, 'adapter'), clientId: 'liaison-adapter', logger: options.logger });
     this.now = options.now ?? Date.now;
   }
 
@@ -73,11 +73,11 @@ export class NationalAdapter {
 
   async start(): Promise<void> {
     const parties = [...this.options.policy.parties.keys()];
-    this.adminProducer = this.admin.producer(IDEMPOTENT);
-    await this.adminProducer.connect();
+    this.decisionProducer = this.kafka.producer(IDEMPOTENT);
+    await this.decisionProducer.connect();
     this.reader = await readFromStart(
-      this.admin,
-      { topics: [...parties.map(topics.outbox), ...parties.map(topics.reports)], groupPrefix: 'liaison.adapter.status.', follow: true },
+      this.kafka,
+      { topics: [...parties.map(topics.outbox), ...parties.map(topics.reports)], groupPrefix: `${SERVICE_GROUP_PREFIXES.adapter}status.`, follow: true },
       async (message, topic) => {
         try {
           const sender = partyOfTopic('outbox', topic);
@@ -108,7 +108,7 @@ export class NationalAdapter {
   async stop(): Promise<void> {
     this.ready = false;
     await this.reader?.stop();
-    await this.adminProducer?.disconnect();
+    await this.decisionProducer?.disconnect();
     for (const p of this.producers.values()) await (await p).disconnect();
   }
 
@@ -227,7 +227,7 @@ export class NationalAdapter {
       decidedAt: this.now(),
     };
     const value = await this.registry.encode(topics.heldDecisions, 'heldDecision', record);
-    await withDeadline(this.adminProducer!.send({ topic: topics.heldDecisions, acks: -1, messages: [{ key: noticeId, value }] }));
+    await withDeadline(this.decisionProducer!.send({ topic: topics.heldDecisions, acks: -1, messages: [{ key: noticeId, value }] }));
     this.options.logger.info('held copy decision recorded', { noticeId, origin: caller.country, destination, decision: record.decision, caller: caller.id });
   }
 

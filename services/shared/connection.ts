@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.ts';
 import { loadParties } from './parties.ts';
-import { ADMIN_PRINCIPAL, principalOf } from './topology.ts';
+import { ADMIN_PRINCIPAL, principalOf, SERVICE_PRINCIPALS, type ServiceName } from './topology.ts';
 
 export type SaslMechanism = 'scram-sha-512' | 'scram-sha-256' | 'plain';
 
@@ -25,12 +25,14 @@ export interface Connection {
   registryUrl: string;
   ssl: boolean;
   mechanism: SaslMechanism;
-  /** The admin principal (infrastructure and gateway) and one principal per party. */
+  /** The admin principal (provisioning, CLI), one principal per service and one per party. */
   credentials: StackCredentials;
 }
 
 export interface StackCredentials {
   admin: Credentials;
+  /** Absent in a credentials file written before the services had principals of their own. */
+  services?: Partial<Record<ServiceName, Credentials>>;
   parties: Record<string, Credentials>;
 }
 
@@ -70,7 +72,7 @@ export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connect
       ? readCredentialsFile(env.LIAISON_CREDENTIALS)
       : env.LIAISON_CREDENTIALS_DIR
         ? readCredentialsDir(env.LIAISON_CREDENTIALS_DIR)
-        : { admin: adminFromEnv(env), parties: {} };
+        : principalFromEnv(env);
     return { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), registryUrl: env.SCHEMA_REGISTRY_URL, ssl, mechanism, credentials };
   }
 
@@ -95,14 +97,32 @@ export function readCredentialsDir(dir: string): StackCredentials {
     return { username, password: existsSync(file) ? readFileSync(file, 'utf8').trim() : '' };
   };
   const parties = loadParties();
-  return { admin: read(ADMIN_PRINCIPAL), parties: Object.fromEntries(parties.map((p) => [p.code, read(principalOf(p.code))])) };
+  return {
+    admin: read(ADMIN_PRINCIPAL),
+    services: { gateway: read(SERVICE_PRINCIPALS.gateway), adapter: read(SERVICE_PRINCIPALS.adapter) },
+    parties: Object.fromEntries(parties.map((p) => [p.code, read(principalOf(p.code))])),
+  };
 }
 
-function adminFromEnv(env: NodeJS.ProcessEnv): Credentials {
+/** KAFKA_USERNAME/KAFKA_PASSWORD: the one principal this process connects as, whichever service it is. */
+function principalFromEnv(env: NodeJS.ProcessEnv): StackCredentials {
   if (!env.KAFKA_USERNAME || !env.KAFKA_PASSWORD) {
-    throw new ConfigError('KAFKA_USERNAME and KAFKA_PASSWORD: required when KAFKA_BROKERS is set without LIAISON_CREDENTIALS');
+    throw new ConfigError('KAFKA_USERNAME and KAFKA_PASSWORD: required when KAFKA_BROKERS is set without LIAISON_CREDENTIALS or LIAISON_CREDENTIALS_DIR');
   }
-  return { username: env.KAFKA_USERNAME, password: env.KAFKA_PASSWORD };
+  const principal = { username: env.KAFKA_USERNAME, password: env.KAFKA_PASSWORD };
+  return { admin: principal, services: { gateway: principal, adapter: principal }, parties: {} };
+}
+
+/** The credentials of a service's own principal; a clear error when there are none. */
+export function serviceCredentials(connection: Connection, service: ServiceName): Credentials {
+  const found = connection.credentials.services?.[service];
+  if (!found) {
+    throw new ConfigError(
+      `no Kafka credentials for the ${service}'s principal ${SERVICE_PRINCIPALS[service]}: a stack formatted before the services had principals of their own ` +
+        'needs `make clean-stack` (drops all local data) and `make up`; elsewhere give it LIAISON_CREDENTIALS, LIAISON_CREDENTIALS_DIR or KAFKA_USERNAME/KAFKA_PASSWORD',
+    );
+  }
+  return found;
 }
 
 /** The credentials of one party's principal; a clear error when the party has none. */

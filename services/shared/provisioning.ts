@@ -16,6 +16,7 @@ const RESOURCE = {
   TOPIC: AclResourceTypes.TOPIC,
   GROUP: AclResourceTypes.GROUP,
   TRANSACTIONAL_ID: AclResourceTypes.TRANSACTIONAL_ID,
+  CLUSTER: AclResourceTypes.CLUSTER,
 } as const;
 const OPERATION = {
   READ: AclOperationTypes.READ,

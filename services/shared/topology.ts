@@ -30,7 +30,16 @@ export function partyOfTopic(kind: keyof typeof PER_PARTY, topic: string): strin
   return topic.startsWith(prefix) && topic.length > prefix.length ? topic.slice(prefix.length) : null;
 }
 
+/** The super user: provisioning (topics, ACLs), the CLI and the benchmarks; no service connects as it. */
 export const ADMIN_PRINCIPAL = 'liaison-admin';
+/**
+ * The principals of Liaison's own services, each with only the ACLs it needs (serviceAclPlan).
+ * A national adapter writes a caller's outbox with that country's principal, not with its own.
+ */
+export const SERVICE_PRINCIPALS = { gateway: 'liaison-gateway', adapter: 'liaison-adapter' } as const;
+export type ServiceName = keyof typeof SERVICE_PRINCIPALS;
+/** Consumer groups (and, with a dot, transactional ids) of each service start with this prefix. */
+export const SERVICE_GROUP_PREFIXES: Record<ServiceName, string> = { gateway: 'liaison.gateway', adapter: 'liaison.adapter.' };
 /**
  * The Kafka principal (SCRAM user) of a party: lower case, so the same name can be a Kubernetes
  * resource (a Strimzi KafkaUser is named after its user).
@@ -67,7 +76,9 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
   ];
 }
 
-export type AclResource = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID';
+export type AclResource = 'TOPIC' | 'GROUP' | 'TRANSACTIONAL_ID' | 'CLUSTER';
+/** The one name a CLUSTER resource has. */
+export const CLUSTER_RESOURCE = 'kafka-cluster';
 export type AclOperation = 'READ' | 'WRITE' | 'DESCRIBE' | 'DELETE' | 'CREATE' | 'DESCRIBE_CONFIGS';
 
 export interface AclSpec {
@@ -78,11 +89,16 @@ export interface AclSpec {
   operation: AclOperation;
 }
 
+/** Every ACL of the cluster but the registry's: the parties' (partyAclPlan) and the services' (serviceAclPlan). */
+export function aclPlan(parties: readonly Party[]): AclSpec[] {
+  return [...partyAclPlan(parties), ...serviceAclPlan(parties)];
+}
+
 /**
  * A party may write its outbox (and read it back: the contact point rebuilds what it sent),
  * read its inbox and reports, and use (and delete) its own groups; nothing else.
  */
-export function aclPlan(parties: readonly Party[]): AclSpec[] {
+export function partyAclPlan(parties: readonly Party[]): AclSpec[] {
   return parties.flatMap((p): AclSpec[] => {
     const principal = `User:${principalOf(p.code)}`;
     const topic = (name: string, operation: AclOperation): AclSpec => ({
@@ -105,6 +121,38 @@ export function aclPlan(parties: readonly Party[]): AclSpec[] {
       prefixed('TRANSACTIONAL_ID', 'DESCRIBE'),
     ];
   });
+}
+
+/**
+ * What each service does, and nothing more.
+ * - gateway: reads every outbox and the held decisions; writes every inbox and report topic, the
+ *   audit trail, the held copies, the dead letters and its attempt log, and reads back the reports,
+ *   held copies, audit trail and attempt log it rebuilds its state from; reads the size limits of
+ *   the broker and of the topics it writes; its own groups and transactional ids.
+ * - adapter: reads every outbox and report topic (the status view) and writes the held decisions;
+ *   its own groups.
+ */
+export function serviceAclPlan(parties: readonly Party[]): AclSpec[] {
+  const grant = (service: ServiceName, names: string[], operations: AclOperation[]): AclSpec[] =>
+    names.flatMap((name) => operations.map((operation): AclSpec => ({ principal: `User:${SERVICE_PRINCIPALS[service]}`, resource: 'TOPIC', pattern: 'LITERAL', name, operation })));
+  const prefixed = (service: ServiceName, resource: AclResource, name: string, operations: AclOperation[]): AclSpec[] =>
+    operations.map((operation) => ({ principal: `User:${SERVICE_PRINCIPALS[service]}`, resource, pattern: 'PREFIXED', name, operation }));
+  const codes = parties.map((p) => p.code);
+  const outboxes = codes.map(topics.outbox);
+  const inboxes = codes.map(topics.inbox);
+  const reports = codes.map(topics.reports);
+  return [
+    ...grant('gateway', [...outboxes, topics.heldDecisions], ['READ', 'DESCRIBE']),
+    ...grant('gateway', [...inboxes, topics.dlq], ['WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
+    ...grant('gateway', [...reports, topics.audit, topics.held], ['READ', 'WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
+    ...grant('gateway', [topics.gatewayAttempts], ['READ', 'WRITE', 'DESCRIBE']),
+    { principal: `User:${SERVICE_PRINCIPALS.gateway}`, resource: 'CLUSTER', pattern: 'LITERAL', name: CLUSTER_RESOURCE, operation: 'DESCRIBE_CONFIGS' },
+    ...prefixed('gateway', 'GROUP', SERVICE_GROUP_PREFIXES.gateway, ['READ', 'DESCRIBE', 'DELETE']),
+    ...prefixed('gateway', 'TRANSACTIONAL_ID', `${SERVICE_GROUP_PREFIXES.gateway}.`, ['WRITE', 'DESCRIBE']),
+    ...grant('adapter', [...outboxes, ...reports], ['READ', 'DESCRIBE']),
+    ...grant('adapter', [topics.heldDecisions], ['WRITE', 'DESCRIBE']),
+    ...prefixed('adapter', 'GROUP', SERVICE_GROUP_PREFIXES.adapter, ['READ', 'DESCRIBE', 'DELETE']),
+  ];
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { inject } from 'vitest';
-import { partyCredentials, type Connection } from '../../services/shared/connection.ts';
+import { partyCredentials, serviceCredentials, type Connection } from '../../services/shared/connection.ts';
+import type { ServiceName } from '../../services/shared/topology.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 
 export const connection = (): Connection => inject('connection');
@@ -14,3 +15,7 @@ export const adminKafka = (clientId = unique('test-admin')): Kafka =>
 
 export const partyKafka = (code: string, clientId = unique(`test-${code}`)): Kafka =>
   createKafka({ connection: connection(), credentials: partyCredentials(connection(), code), clientId });
+
+/** A Liaison service's own principal (the gateway's, the adapter's). */
+export const serviceKafka = (service: ServiceName, clientId = unique(`test-${service}`)): Kafka =>
+  createKafka({ connection: connection(), credentials: serviceCredentials(connection(), service), clientId });

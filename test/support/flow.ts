@@ -11,7 +11,7 @@ import { Gateway, type GatewayOptions } from '../../services/gateway/gateway.ts'
 import { gatewayMetrics } from '../../services/gateway/metrics.ts';
 import type { PseudonymKey } from '../../services/policy/engine.ts';
 import { loadPolicy, type Policy } from '../../services/policy/policy.ts';
-import { PROJECT_ROOT } from '../../services/shared/connection.ts';
+import { PROJECT_ROOT, serviceCredentials } from '../../services/shared/connection.ts';
 import type { EuLiaison } from '../../services/shared/generated/contract-types.ts';
 import type { ContractName } from '../../services/shared/contract.ts';
 import { createLogger } from '../../services/shared/logger.ts';
@@ -114,6 +114,13 @@ export const adminEnv = (): NodeJS.ProcessEnv => ({
   KAFKA_PASSWORD: connection().credentials.admin.password,
 });
 
+/** Environment for a gateway process connecting to the test's stack with the gateway's own principal. */
+export const gatewayEnv = (): NodeJS.ProcessEnv => ({
+  ...adminEnv(),
+  KAFKA_USERNAME: serviceCredentials(connection(), 'gateway').username,
+  KAFKA_PASSWORD: serviceCredentials(connection(), 'gateway').password,
+});
+
 /**
  * The gateway as its own process, for the kill test. `node --import tsx`, not the tsx CLI:
  * the CLI runs the program in a child process that a SIGKILL of the CLI would leave running.
@@ -122,7 +129,7 @@ export function spawnGateway(groupId: string, instanceId: string, port: number, 
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'services/gateway/main.ts')], {
     cwd: PROJECT_ROOT,
     env: {
-      ...adminEnv(),
+      ...gatewayEnv(),
       LIAISON_PSEUDONYM_KEYS: keysFile,
       LIAISON_GATEWAY_GROUP: groupId,
       LIAISON_GATEWAY_INSTANCE: instanceId,

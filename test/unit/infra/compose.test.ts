@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { COMPOSE_ENV_FILES, COMPOSE_SECRETS, generateComposeSecrets, KAFKA_HOST, KAFKA_PORT } from '../../../infra/compose/secrets.ts';
 import { PROJECT_ROOT, type StackCredentials } from '../../../services/shared/connection.ts';
 import { loadParties } from '../../../services/shared/parties.ts';
-import { ADMIN_PRINCIPAL, principalOf } from '../../../services/shared/topology.ts';
+import { ADMIN_PRINCIPAL, principalOf, SERVICE_PRINCIPALS } from '../../../services/shared/topology.ts';
 
 type Service = {
   image?: string;
@@ -72,7 +72,7 @@ describe('Docker Compose deployment (infra/compose)', () => {
     expect(properties).not.toMatch(/ANONYMOUS|PLAINTEXT:PLAINTEXT/);
     const credentials = JSON.parse(readFileSync(join(secretsDir, COMPOSE_SECRETS['kafka-credentials']), 'utf8')) as StackCredentials;
     const scram = readFileSync(join(secretsDir, COMPOSE_SECRETS['kafka-scram-users']), 'utf8').trim().split('\n');
-    const principals = [ADMIN_PRINCIPAL, ...loadParties().map((p) => principalOf(p.code))];
+    const principals = [ADMIN_PRINCIPAL, ...Object.values(SERVICE_PRINCIPALS), ...loadParties().map((p) => principalOf(p.code))];
     expect(scram.map((l) => l.match(/name=([^,]+),/)![1]).sort()).toEqual(principals.sort());
     for (const [code, c] of Object.entries(credentials.parties)) expect(scram, code).toContain(`SCRAM-SHA-512=[name=${principalOf(code)},password=${c.password}]`);
     // The broker is formatted with those users and started with those properties.
@@ -88,13 +88,28 @@ describe('Docker Compose deployment (infra/compose)', () => {
       expect(s.environment, name).toMatchObject({
         KAFKA_BROKERS: `${KAFKA_HOST}:${KAFKA_PORT}`,
         SCHEMA_REGISTRY_URL: 'http://registry:8080/apis/ccompat/v7',
-        LIAISON_CREDENTIALS: '/run/secrets/kafka-credentials',
       });
       expect(s.build).toEqual({ context: '../..', dockerfile: 'infra/docker/Dockerfile' });
       if (name !== 'provision') expect(s.depends_on, name).toMatchObject({ provision: { condition: 'service_completed_successfully' } });
       if (name !== 'provision') expect(Object.entries(s.environment!).some(([k, v]) => k.endsWith('_HOST') && v === '0.0.0.0'), `${name} binds 0.0.0.0`).toBe(true);
     }
     expect(compose.services.provision!.command).toEqual(['node', 'bin/liaison.mjs', 'provision']);
+    // Each service reads the credentials file mounted for it, and holds only its own principals' passwords.
+    const mounted = (name: string) => {
+      const s = compose.services[name]!;
+      const file = s.environment!.LIAISON_CREDENTIALS!;
+      const secret = file.replace('/run/secrets/', '');
+      expect(s.secrets, name).toContain(secret);
+      const credentials = JSON.parse(readFileSync(join(secretsDir, COMPOSE_SECRETS[secret as keyof typeof COMPOSE_SECRETS]), 'utf8')) as StackCredentials;
+      return [credentials.admin, ...Object.values(credentials.services ?? {}), ...Object.values(credentials.parties)].filter((c) => c.password !== '').map((c) => c.username).sort();
+    };
+    const countries = loadParties().map((p) => principalOf(p.code));
+    expect(mounted('provision')).toContain(ADMIN_PRINCIPAL);
+    expect(mounted('gateway-1')).toEqual([SERVICE_PRINCIPALS.gateway]);
+    expect(mounted('gateway-2')).toEqual([SERVICE_PRINCIPALS.gateway]);
+    expect(mounted('national-adapter')).toEqual([SERVICE_PRINCIPALS.adapter, ...countries].sort());
+    expect(mounted('contact-point')).toEqual([...countries].sort());
+    expect(compose.services['ops-console']!.environment!.LIAISON_CREDENTIALS).toBeUndefined();
     expect(compose.services.kafka!.image).toBe('apache/kafka:4.3.1');
     expect(compose.services.registry!.image).toBe('apicurio/apicurio-registry:3.3.3');
   });

@@ -6,7 +6,7 @@ import { liaisonDashboards } from '../../../infra/grafana/dashboards.ts';
 import { BOOTSTRAP, CLUSTER, CREDENTIALS_DIR, K8S_DIR, k8sManifests, kustomization, renderManifest, REGISTRY_URL } from '../../../infra/k8s/manifests.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import { loadParties } from '../../../services/shared/parties.ts';
-import { ADMIN_PRINCIPAL, aclPlan, principalOf, REGISTRY_PRINCIPAL, registryAclPlan, topicPlan, topics, type AclSpec } from '../../../services/shared/topology.ts';
+import { ADMIN_PRINCIPAL, aclPlan, CLUSTER_RESOURCE, principalOf, REGISTRY_PRINCIPAL, registryAclPlan, SERVICE_PRINCIPALS, topicPlan, topics, type AclSpec } from '../../../services/shared/topology.ts';
 
 type Doc = any;
 
@@ -24,14 +24,14 @@ const mountedPrincipals = (w: Doc): string[] =>
 
 /** Strimzi ACL rules back to the topology's form, so they compare with aclPlan. */
 const OPERATIONS: Record<string, AclSpec['operation']> = { Read: 'READ', Write: 'WRITE', Describe: 'DESCRIBE', Delete: 'DELETE', Create: 'CREATE', DescribeConfigs: 'DESCRIBE_CONFIGS' };
-const RESOURCES: Record<string, AclSpec['resource']> = { topic: 'TOPIC', group: 'GROUP', transactionalId: 'TRANSACTIONAL_ID' };
+const RESOURCES: Record<string, AclSpec['resource']> = { topic: 'TOPIC', group: 'GROUP', transactionalId: 'TRANSACTIONAL_ID', cluster: 'CLUSTER' };
 function aclsOf(user: Doc): AclSpec[] {
   return (user.spec.authorization?.acls ?? []).flatMap((rule: Doc) =>
     rule.operations.map((op: string): AclSpec => ({
       principal: `User:${user.metadata.name}`,
       resource: RESOURCES[rule.resource.type]!,
-      pattern: rule.resource.patternType === 'literal' ? 'LITERAL' : 'PREFIXED',
-      name: rule.resource.name,
+      pattern: rule.resource.type === 'cluster' || rule.resource.patternType === 'literal' ? 'LITERAL' : 'PREFIXED',
+      name: rule.resource.type === 'cluster' ? CLUSTER_RESOURCE : rule.resource.name,
       operation: OPERATIONS[op]!,
     })),
   );
@@ -87,14 +87,13 @@ describe('Kubernetes manifests (infra/k8s)', () => {
 
   it('declare one SCRAM user per principal with exactly the per-country ACLs the embedded stack applies', () => {
     const users = new Map(ofKind('KafkaUser').map((u) => [u.metadata.name, u]));
-    expect([...users.keys()].sort()).toEqual([ADMIN_PRINCIPAL, REGISTRY_PRINCIPAL, ...parties.map((p) => principalOf(p.code))].sort());
+    expect([...users.keys()].sort()).toEqual([ADMIN_PRINCIPAL, REGISTRY_PRINCIPAL, ...Object.values(SERVICE_PRINCIPALS), ...parties.map((p) => principalOf(p.code))].sort());
     for (const u of users.values()) {
       expect(u.spec.authentication).toEqual({ type: 'scram-sha-512' });
       expect(u.metadata.labels['strimzi.io/cluster']).toBe(CLUSTER);
     }
     const plan = aclPlan(parties);
-    for (const p of parties) {
-      const principal = principalOf(p.code);
+    for (const principal of [...parties.map((p) => principalOf(p.code)), ...Object.values(SERVICE_PRINCIPALS)]) {
       expect(sortAcls(aclsOf(users.get(principal))), principal).toEqual(sortAcls(plan.filter((a) => a.principal === `User:${principal}`)));
     }
     expect(sortAcls(aclsOf(users.get(REGISTRY_PRINCIPAL)))).toEqual(sortAcls(registryAclPlan()));
@@ -135,8 +134,15 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     expect(gateway.spec.replicas).toBeGreaterThanOrEqual(2);
     expect(envOf(gateway).LIAISON_GATEWAY_GROUP).toBe('liaison.gateway');
     expect(container(gateway).env.find((e: Doc) => e.name === 'LIAISON_GATEWAY_INSTANCE')).toEqual({ name: 'LIAISON_GATEWAY_INSTANCE', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
-    expect(mountedPrincipals(gateway)).toEqual([ADMIN_PRINCIPAL]);
+    expect(mountedPrincipals(gateway), 'the gateway connects as itself, not as the super user').toEqual([SERVICE_PRINCIPALS.gateway]);
     expect(envOf(gateway).LIAISON_PSEUDONYM_KEYS).toBeDefined();
+  });
+
+  it('give the adapter its own principal and the countries’ (it writes each outbox as that country), never the super user’s', () => {
+    const adapter = ofKind('Deployment').find((d) => d.metadata.name === 'liaison-national-adapter');
+    expect(mountedPrincipals(adapter).sort()).toEqual([SERVICE_PRINCIPALS.adapter, ...parties.map((p) => principalOf(p.code))].sort());
+    const admins = workloads().filter((w) => mountedPrincipals(w).includes(ADMIN_PRINCIPAL)).map((w) => w.metadata.name);
+    expect(admins, 'no long-running service holds the super user’s password').toEqual([]);
   });
 
   it('give each country’s contact point its own principal and nobody else’s', () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConnection } from '../../../services/shared/connection.ts';
+import { resolveConnection, serviceCredentials } from '../../../services/shared/connection.ts';
 import { createKafka } from '../../../services/shared/kafka.ts';
 
 describe('resolveConnection', () => {
@@ -42,6 +42,19 @@ describe('resolveConnection', () => {
     const connection = resolveConnection({ LIAISON_HOME: home });
     expect(connection.brokers).toEqual(['127.0.0.1:19092']);
     expect(connection.credentials.parties.BE?.username).toBe('country-be');
+    // Written before the services had principals of their own: a service is told what to do.
+    expect(() => serviceCredentials(connection, 'gateway')).toThrow(/no Kafka credentials for the gateway's principal liaison-gateway: .*make clean-stack/);
+  });
+
+  it('gives a service its own principal from a credentials folder, and KAFKA_USERNAME to whichever service runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'liaison-credentials-'));
+    mkdirSync(join(dir, 'liaison-gateway'));
+    writeFileSync(join(dir, 'liaison-gateway', 'password'), 'gw-pw');
+    const fromDir = resolveConnection({ KAFKA_BROKERS: 'k:9092', SCHEMA_REGISTRY_URL: 'http://r', LIAISON_CREDENTIALS_DIR: dir });
+    expect(serviceCredentials(fromDir, 'gateway')).toEqual({ username: 'liaison-gateway', password: 'gw-pw' });
+    expect(() => createKafka({ connection: fromDir, credentials: serviceCredentials(fromDir, 'adapter'), clientId: 't' })).toThrow('no password for the Kafka principal liaison-adapter');
+    const fromEnv = resolveConnection({ KAFKA_BROKERS: 'k:9092', SCHEMA_REGISTRY_URL: 'http://r', KAFKA_USERNAME: 'liaison-gateway', KAFKA_PASSWORD: 'pw' });
+    expect(serviceCredentials(fromEnv, 'gateway')).toEqual({ username: 'liaison-gateway', password: 'pw' });
   });
 
   it('reads the principals’ passwords from one folder per principal (Strimzi secrets mounted as files)', () => {

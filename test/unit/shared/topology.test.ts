@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Party } from '../../../services/shared/parties.ts';
-import { aclPlan, topicPlan, topics } from '../../../services/shared/topology.ts';
+import { aclPlan, groupPrefixOf, SERVICE_PRINCIPALS, topicPlan, topics } from '../../../services/shared/topology.ts';
 
 const parties: Party[] = [
   { code: 'BE', name: 'Belgium', region: 'eu' },
@@ -52,5 +52,34 @@ describe('aclPlan', () => {
 
   it('grants nothing on another party’s resources', () => {
     expect(be.some((a) => a.name.includes('DE-NW'))).toBe(false);
+  });
+});
+
+describe('serviceAclPlan', () => {
+  const of = (principal: string) => aclPlan(parties).filter((a) => a.principal === `User:${principal}`);
+  const topicOps = (acls: ReturnType<typeof of>, operation: string) => acls.filter((a) => a.resource === 'TOPIC' && a.operation === operation).map((a) => a.name).sort();
+  const gateway = of(SERVICE_PRINCIPALS.gateway);
+  const adapter = of(SERVICE_PRINCIPALS.adapter);
+  const codes = parties.map((p) => p.code);
+
+  it('lets the gateway write inboxes, reports and its own topics, never an outbox or a held decision', () => {
+    expect(topicOps(gateway, 'WRITE')).toEqual([...codes.map(topics.inbox), ...codes.map(topics.reports), topics.audit, topics.dlq, topics.held, topics.gatewayAttempts].sort());
+  });
+
+  it('lets the gateway read the outboxes, the held decisions and what it rebuilds its state from, never an inbox or the dead letters', () => {
+    expect(topicOps(gateway, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), topics.audit, topics.held, topics.heldDecisions, topics.gatewayAttempts].sort());
+  });
+
+  it('lets the adapter read outboxes and reports and write only the held decisions', () => {
+    expect(topicOps(adapter, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports)].sort());
+    expect(topicOps(adapter, 'WRITE')).toEqual([topics.heldDecisions]);
+    expect(adapter.some((a) => a.resource === 'TRANSACTIONAL_ID' || a.resource === 'CLUSTER')).toBe(false);
+  });
+
+  it('gives no service CREATE, ALTER or DELETE of a topic, and no party’s group', () => {
+    for (const acl of [...gateway, ...adapter]) {
+      expect(acl.resource === 'TOPIC' && ['CREATE', 'DELETE'].includes(acl.operation), JSON.stringify(acl)).toBe(false);
+      if (acl.resource === 'GROUP') expect(parties.some((p) => acl.name.startsWith(groupPrefixOf(p.code)) || groupPrefixOf(p.code).startsWith(acl.name)), acl.name).toBe(false);
+    }
   });
 });
