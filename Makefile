@@ -60,7 +60,9 @@ test-integration: install ## integration tests on a real broker and registry (st
 
 test: typecheck test-unit test-integration ## everything CI runs
 
-clean-stack: down ## drop the embedded stack's data, logs and credentials (keeps downloads); the tests' stack (.liaison-test/) too
+clean-stack: down ## drop the embedded stack's data, logs and credentials (keeps downloads); the tests' stacks (.liaison-test/, .liaison-test-cluster/) too
 	rm -rf .liaison/kafka .liaison/logs .liaison/run .liaison/credentials.json .liaison/stack.json .liaison/api-keys.json .liaison/api-tokens.json .liaison/registry-release
 	@LIAISON_HOME=.liaison-test $(LIAISON) stack down >/dev/null 2>&1 || true
 	rm -rf .liaison-test/kafka .liaison-test/logs .liaison-test/run .liaison-test/credentials.json .liaison-test/stack.json .liaison-test/api-keys.json .liaison-test/api-tokens.json .liaison-test/registry-release
+	@LIAISON_HOME=.liaison-test-cluster $(LIAISON) stack down >/dev/null 2>&1 || true
+	rm -rf .liaison-test-cluster

@@ -8,8 +8,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
@@ -40,6 +40,12 @@ export interface StackOptions {
   registryManagementPort: number;
   registryJava: string | undefined;
   prometheusPort: number;
+  /** Kafka nodes (each broker and controller): 1, or 3 for a replicated cluster (LIAISON_BROKERS). */
+  brokers: number;
+  /** Whether to start Prometheus (LIAISON_PROMETHEUS=off: not). */
+  monitoring: boolean;
+  /** Where the fetched jars live; another data folder's may be shared (LIAISON_DIST). */
+  dist: string;
   parties: Party[];
   /** Progress lines for the person waiting. */
   progress: (line: string) => void;
@@ -53,9 +59,24 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
+/** The cluster sizes the stack supports: one node, or three with replication factor 3 and min.insync.replicas 2. */
+export const CLUSTER_SIZES = [1, 3] as const;
+
+function brokerCount(env: NodeJS.ProcessEnv): number {
+  const raw = env.LIAISON_BROKERS;
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!(CLUSTER_SIZES as readonly number[]).includes(n)) throw new StackError(`LIAISON_BROKERS: "${raw}" is not one of ${CLUSTER_SIZES.join(', ')}`);
+  return n;
+}
+
 export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, progress = (line: string) => console.log(line)): StackOptions {
+  const home = liaisonHome(env);
   return {
-    home: liaisonHome(env),
+    home,
+    brokers: brokerCount(env),
+    monitoring: env.LIAISON_PROMETHEUS !== 'off',
+    dist: env.LIAISON_DIST ? resolve(env.LIAISON_DIST) : join(home, 'dist'),
     // Off the usual defaults (9092, 8081) so a developer's own Kafka or registry does not clash.
     kafkaPort: port(env, 'LIAISON_KAFKA_PORT', 19092),
     controllerPort: port(env, 'LIAISON_CONTROLLER_PORT', 19093),
@@ -68,22 +89,51 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, progre
   };
 }
 
-const paths = (home: string) => ({
-  dist: join(home, 'dist'),
-  kafkaLibs: join(home, 'dist', 'kafka', 'libs'),
+const paths = (home: string, dist = join(home, 'dist')) => ({
+  dist,
+  kafkaLibs: join(dist, 'kafka', 'libs'),
   /** The folder of a registry release: `apicurio/` for the newest, `apicurio-<version>/` for an older one. */
-  registryDir: (release: RegistryRelease) => join(home, 'dist', release === REGISTRY_RELEASES[0] ? 'apicurio' : `apicurio-${release.version}`),
+  registryDir: (release: RegistryRelease) => join(dist, release === REGISTRY_RELEASES[0] ? 'apicurio' : `apicurio-${release.version}`),
   /** A release has its own database: an older release cannot open a newer one's. */
   registryData: (release: RegistryRelease) => join(home, release === REGISTRY_RELEASES[0] ? 'registry' : `registry-${release.version}`, 'schemas'),
-  resolvedStamp: (release: RegistryRelease) => join(home, 'dist', release === REGISTRY_RELEASES[0] ? '.resolved' : `.resolved-${release.version}`),
+  resolvedStamp: (release: RegistryRelease) => join(dist, release === REGISTRY_RELEASES[0] ? '.resolved' : `.resolved-${release.version}`),
   credentials: join(home, 'credentials.json'),
   state: join(home, 'stack.json'),
-  kafkaConfig: join(home, 'kafka', 'server.properties'),
   kafkaLog4j: join(home, 'kafka', 'log4j2.properties'),
-  kafkaData: join(home, 'kafka', 'data'),
+  /** The node count and cluster id the Kafka storage was formatted with. */
+  kafkaCluster: join(home, 'kafka', 'cluster.json'),
   logs: join(home, 'logs'),
   pid: (name: string) => join(home, 'run', `${name}.pid`),
 });
+
+/** One Kafka process of the stack: broker and controller in one. */
+export interface KafkaNode {
+  id: number;
+  /** Its pid and log file name: `kafka` on a one-node stack, `kafka-1`, `kafka-2`, ... on a cluster. */
+  name: string;
+  kafkaPort: number;
+  controllerPort: number;
+  config: string;
+  data: string;
+}
+
+/** Node n listens on the client and controller ports plus 2(n-1): 19092/19093, 19094/19095, 19096/19097. */
+export function kafkaNodes(opts: Pick<StackOptions, 'home' | 'brokers' | 'kafkaPort' | 'controllerPort'>): KafkaNode[] {
+  const single = opts.brokers === 1;
+  const nodes = Array.from({ length: opts.brokers }, (_, i): KafkaNode => ({
+    id: i + 1,
+    name: single ? 'kafka' : `kafka-${i + 1}`,
+    kafkaPort: opts.kafkaPort + 2 * i,
+    controllerPort: opts.controllerPort + 2 * i,
+    config: join(opts.home, 'kafka', single ? 'server.properties' : `server-${i + 1}.properties`),
+    data: join(opts.home, 'kafka', single ? 'data' : `data-${i + 1}`),
+  }));
+  const ports = nodes.flatMap((n) => [n.kafkaPort, n.controllerPort]);
+  if (new Set(ports).size !== ports.length || ports.some((p) => p > 65535)) {
+    throw new StackError(`the ${opts.brokers} Kafka nodes need distinct ports from LIAISON_KAFKA_PORT ${opts.kafkaPort} and LIAISON_CONTROLLER_PORT ${opts.controllerPort} (each node adds 2): ${ports.join(', ')}`);
+  }
+  return nodes;
+}
 
 // ---------------------------------------------------------------- artifacts
 
@@ -108,7 +158,7 @@ function recordedRegistry(opts: StackOptions): { release: RegistryRelease; java:
 
 /** Fetches the jars once; again only when the pom changes. */
 function resolveArtifacts(opts: StackOptions, release: RegistryRelease): void {
-  const p = paths(opts.home);
+  const p = paths(opts.home, opts.dist);
   const pomHash = createHash('sha256').update(readFileSync(POM)).digest('hex');
   const jar = join(p.registryDir(release), release.jar);
   if (existsSync(p.resolvedStamp(release)) && readFileSync(p.resolvedStamp(release), 'utf8') === pomHash && existsSync(jar)) return;
@@ -230,16 +280,27 @@ export interface KafkaListenSettings {
   logDirs: string;
 }
 
-/** server.properties of a single-node KRaft broker with SCRAM clients and ACLs; also used for containers. */
-export function kafkaServerProperties(listen: KafkaListenSettings, admin: Credentials): string {
+/** Where a node stands in its cluster; one node by default. */
+export interface KafkaClusterSettings {
+  nodeId: number;
+  /** controller.quorum.voters: `1@127.0.0.1:19093,2@...`. */
+  voters: string;
+  /** Replicas of every topic, internal ones included; min.insync.replicas is 2 where there are 3. */
+  replicationFactor: number;
+}
+
+/** server.properties of a KRaft node (broker and controller) with SCRAM clients and ACLs; also used for containers. */
+export function kafkaServerProperties(listen: KafkaListenSettings, admin: Credentials, cluster?: KafkaClusterSettings): string {
+  const { nodeId, voters, replicationFactor } = cluster ?? { nodeId: 1, voters: `1@127.0.0.1:${listen.controllerPort}`, replicationFactor: 1 };
+  const minIsr = Math.min(2, replicationFactor);
   const scram = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${admin.username}" password="${admin.password}";`;
   // The controller listener authenticates with PLAIN against a user defined only here, so no
   // unauthenticated principal is ever a super user.
   const plain = `org.apache.kafka.common.security.plain.PlainLoginModule required username="${admin.username}" password="${admin.password}" user_${admin.username}="${admin.password}";`;
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${listen.controllerPort}`,
+    `node.id=${nodeId}`,
+    `controller.quorum.voters=${voters}`,
     `listeners=CLIENT://${listen.listenHost}:${listen.kafkaPort},CONTROLLER://127.0.0.1:${listen.controllerPort}`,
     `advertised.listeners=CLIENT://${listen.advertisedHost}:${listen.kafkaPort}`,
     'listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT',
@@ -257,12 +318,18 @@ export function kafkaServerProperties(listen: KafkaListenSettings, admin: Creden
     'auto.create.topics.enable=false',
     `log.dirs=${listen.logDirs}`,
     'num.partitions=3',
-    'offsets.topic.replication.factor=1',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    // One node: no point waiting for more members before the first rebalance.
+    // With three nodes a write is acknowledged (acks=all) once two replicas hold it: one node may
+    // die without losing an acknowledged record or stopping the writers.
+    `default.replication.factor=${replicationFactor}`,
+    `min.insync.replicas=${minIsr}`,
+    `offsets.topic.replication.factor=${replicationFactor}`,
+    `transaction.state.log.replication.factor=${replicationFactor}`,
+    `transaction.state.log.min.isr=${minIsr}`,
+    `share.coordinator.state.topic.replication.factor=${replicationFactor}`,
+    `share.coordinator.state.topic.min.isr=${minIsr}`,
+    // A replica that falls behind or dies leaves the in-sync set after this long (Kafka's default).
+    'replica.lag.time.max.ms=30000',
+    // Services wait for no more group members before the first rebalance.
     'group.initial.rebalance.delay.ms=0',
     '',
   ].join('\n');
@@ -293,35 +360,69 @@ const LOG4J2 = [
   '',
 ].join('\n');
 
-function startKafka(opts: StackOptions, credentials: StackCredentials): void {
-  const p = paths(opts.home);
+/**
+ * The cluster this data folder's Kafka storage was formatted as: its size cannot change (the
+ * quorum and the replicas are in the data), and every node shares one cluster id.
+ */
+function kafkaCluster(opts: StackOptions): { id: string; formatted: boolean } {
+  const file = paths(opts.home).kafkaCluster;
+  if (existsSync(file)) {
+    const recorded = JSON.parse(readFileSync(file, 'utf8')) as { id: string; brokers: number };
+    if (recorded.brokers !== opts.brokers) {
+      throw new StackError(
+        `the Kafka storage in ${opts.home} holds a ${recorded.brokers}-node cluster, not ${opts.brokers} (LIAISON_BROKERS): ` +
+          `start it with LIAISON_BROKERS=${recorded.brokers}, or run \`make clean-stack\` (drops all local data) first`,
+      );
+    }
+    return { id: recorded.id, formatted: true };
+  }
+  if (existsSync(join(opts.home, 'kafka', 'data', 'meta.properties'))) {
+    // Formatted before the size was recorded: a one-node stack.
+    if (opts.brokers !== 1) throw new StackError(`the Kafka storage in ${opts.home} holds a 1-node cluster: run \`make clean-stack\` before LIAISON_BROKERS=${opts.brokers}`);
+    return { id: '', formatted: true };
+  }
+  const id = newClusterId();
+  return { id, formatted: false };
+}
+
+function startKafka(opts: StackOptions, credentials: StackCredentials, nodes: KafkaNode[]): void {
+  const p = paths(opts.home, opts.dist);
   const java = findJava('Apache Kafka', KAFKA_MIN_JAVA, undefined);
   mkdirSync(join(opts.home, 'kafka'), { recursive: true });
-  const listen = { listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', kafkaPort: opts.kafkaPort, controllerPort: opts.controllerPort, logDirs: p.kafkaData };
-  writeFileSync(p.kafkaConfig, kafkaServerProperties(listen, credentials.admin), { mode: 0o600 });
   writeFileSync(p.kafkaLog4j, LOG4J2);
   const common = [`-Dlog4j2.configurationFile=${p.kafkaLog4j}`, '-cp', join(p.kafkaLibs, '*')];
-
-  if (!existsSync(join(p.kafkaData, 'meta.properties'))) {
-    opts.progress('Formatting Kafka storage (KRaft) with the SCRAM principals...');
-    const format = spawnSync(java.bin, [...common, 'kafka.tools.StorageTool', 'format', '-t', newClusterId(), '-c', p.kafkaConfig, ...scramFormatArgs(credentials)], {
-      encoding: 'utf8',
-    });
-    if (format.status !== 0) {
-      // The tool echoes its arguments on some errors; keep passwords out of what we print.
-      const passwords = principalsOf(credentials).map((c) => c.password);
-      const message = passwords.reduce((text, pw) => text.split(pw).join('***'), `${format.stderr}${format.stdout}`);
-      throw new StackError(`Kafka storage format failed: ${message.trim()}`);
-    }
+  const all = kafkaNodes(opts);
+  const voters = all.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
+  const cluster = kafkaCluster(opts);
+  for (const node of all) {
+    const listen = { listenHost: '127.0.0.1', advertisedHost: '127.0.0.1', kafkaPort: node.kafkaPort, controllerPort: node.controllerPort, logDirs: node.data };
+    writeFileSync(node.config, kafkaServerProperties(listen, credentials.admin, { nodeId: node.id, voters, replicationFactor: Math.min(3, opts.brokers) }), { mode: 0o600 });
   }
-  const heap = process.env.LIAISON_KAFKA_HEAP ?? '1g';
-  startDetached(opts.home, 'kafka', java.bin, [`-Xmx${heap}`, '-Xms256m', '-XX:+UseG1GC', '-Djava.awt.headless=true', ...common, 'kafka.Kafka', p.kafkaConfig], opts.home);
+  if (!cluster.formatted) {
+    opts.progress(`Formatting Kafka storage (KRaft, ${opts.brokers} node${opts.brokers === 1 ? '' : 's'}) with the SCRAM principals...`);
+    for (const node of all) {
+      const format = spawnSync(java.bin, [...common, 'kafka.tools.StorageTool', 'format', '-t', cluster.id, '-c', node.config, ...scramFormatArgs(credentials)], { encoding: 'utf8' });
+      if (format.status !== 0) {
+        // The tool echoes its arguments on some errors; keep passwords out of what we print.
+        const passwords = principalsOf(credentials).map((c) => c.password);
+        const message = passwords.reduce((text, pw) => text.split(pw).join('***'), `${format.stderr}${format.stdout}`);
+        throw new StackError(`Kafka storage format failed (${node.name}): ${message.trim()}`);
+      }
+    }
+    writeFileSync(p.kafkaCluster, JSON.stringify({ id: cluster.id, brokers: opts.brokers }));
+  }
+  // 1 GB for one node; 512 MB each for three (about 2 GB resident with the registry).
+  const heap = process.env.LIAISON_KAFKA_HEAP ?? (opts.brokers === 1 ? '1g' : '512m');
+  for (const node of nodes) {
+    opts.progress(`Starting Apache Kafka${opts.brokers === 1 ? '' : ` node ${node.id}`} on 127.0.0.1:${node.kafkaPort}...`);
+    startDetached(opts.home, node.name, java.bin, [`-Xmx${heap}`, '-Xms256m', '-XX:+UseG1GC', '-Djava.awt.headless=true', ...common, 'kafka.Kafka', node.config], opts.home);
+  }
 }
 
 // ---------------------------------------------------------------- registry
 
 function startRegistry(opts: StackOptions, { release, java }: { release: RegistryRelease; java: JavaRuntime }): void {
-  const p = paths(opts.home);
+  const p = paths(opts.home, opts.dist);
   startDetached(
     opts.home,
     'registry',
@@ -346,15 +447,17 @@ function startRegistry(opts: StackOptions, { release, java }: { release: Registr
 
 // ---------------------------------------------------------------- readiness
 
-async function waitFor<T>(what: string, name: string, opts: StackOptions, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
+async function waitFor<T>(what: string, names: string | string[], opts: StackOptions, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
   try {
     return await retryUntil(attempt, {
       timeoutMs,
       intervalMs: 500,
-      giveUp: () =>
-        runningPid(opts.home, name) === undefined
-          ? new StackError(`${what} exited during start-up; last lines of ${join(paths(opts.home).logs, `${name}.log`)}:\n${logTail(opts.home, name)}`)
-          : undefined,
+      giveUp: () => {
+        const gone = [names].flat().find((name) => runningPid(opts.home, name) === undefined);
+        return gone === undefined
+          ? undefined
+          : new StackError(`${what} exited during start-up; last lines of ${join(paths(opts.home).logs, `${gone}.log`)}:\n${logTail(opts.home, gone)}`);
+      },
     });
   } catch (error) {
     if (error instanceof StackError) throw error;
@@ -364,7 +467,7 @@ async function waitFor<T>(what: string, name: string, opts: StackOptions, timeou
 
 export function connectionOf(opts: StackOptions, credentials: StackCredentials): Connection {
   return {
-    brokers: [`127.0.0.1:${opts.kafkaPort}`],
+    brokers: kafkaNodes(opts).map((n) => `127.0.0.1:${n.kafkaPort}`),
     registryUrl: `http://127.0.0.1:${opts.registryPort}/apis/ccompat/v7`,
     ssl: false,
     mechanism: 'scram-sha-512',
@@ -447,9 +550,10 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
   ensureLocalApiKeys(opts.home, opts.parties.map((p) => p.code));
 
   let started = false;
-  if (runningPid(opts.home, 'kafka') === undefined) {
-    opts.progress(`Starting Apache Kafka on 127.0.0.1:${opts.kafkaPort}...`);
-    startKafka(opts, credentials);
+  const nodes = kafkaNodes(opts);
+  const stopped = nodes.filter((n) => runningPid(opts.home, n.name) === undefined);
+  if (stopped.length > 0) {
+    startKafka(opts, credentials, stopped);
     started = true;
   }
   if (runningPid(opts.home, 'registry') === undefined) {
@@ -458,8 +562,10 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
     started = true;
   }
 
-  const prometheus = prometheusBinary();
-  if (!prometheus) {
+  const prometheus = opts.monitoring ? prometheusBinary() : undefined;
+  if (!opts.monitoring) {
+    opts.progress('Prometheus: not started (LIAISON_PROMETHEUS=off).');
+  } else if (!prometheus) {
     opts.progress('Prometheus is not installed (make prerequisites installs Debian\'s prometheus package): not started.');
   } else if (runningPid(opts.home, 'prometheus') === undefined) {
     opts.progress(`Starting Prometheus on 127.0.0.1:${opts.prometheusPort} (config ${PROMETHEUS_CONFIG})...`);
@@ -467,7 +573,13 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
     started = true;
   }
 
-  await waitFor('Apache Kafka', 'kafka', opts, 120_000, () => withAdmin(connection, (admin) => admin.describeCluster()));
+  const names = nodes.map((n) => n.name);
+  await waitFor(`Apache Kafka (${nodes.length} node${nodes.length === 1 ? '' : 's'})`, names, opts, 120_000, () =>
+    withAdmin(connection, async (admin) => {
+      const { brokers } = await admin.describeCluster();
+      if (brokers.length < nodes.length) throw new Error(`${brokers.length} of ${nodes.length} brokers registered`);
+    }),
+  );
   await waitFor('Apicurio Registry', 'registry', opts, 120_000, () => registryReady(connection));
   if (prometheus) {
     await waitFor('Prometheus', 'prometheus', opts, 60_000, async () => {
@@ -475,28 +587,46 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
     });
   }
-  const provisioned = await prepareCluster(connection, opts.parties);
-  opts.progress(`Provisioned ${provisioned.topicsTotal} topics (${provisioned.topicsCreated} new) and ${provisioned.acls} ACLs for ${opts.parties.length} parties.`);
-  await waitFor('the group and transaction coordinators', 'kafka', opts, 120_000, () => coordinatorsReady(connection));
+  const replicationFactor = Math.min(3, nodes.length);
+  const provisioned = await prepareCluster(connection, opts.parties, replicationFactor);
+  opts.progress(`Provisioned ${provisioned.topicsTotal} topics (${provisioned.topicsCreated} new, replication factor ${replicationFactor}) and ${provisioned.acls} ACLs for ${opts.parties.length} parties.`);
+  await waitFor('the group and transaction coordinators', names, opts, 120_000, () => coordinatorsReady(connection));
 
   const state: StackState = { brokers: connection.brokers, registryUrl: connection.registryUrl, credentialsFile: paths(opts.home).credentials };
   writeFileSync(paths(opts.home).state, JSON.stringify(state, null, 2));
   return { connection, started };
 }
 
-export async function stackDown(opts: StackOptions): Promise<string[]> {
-  const stopped: string[] = [];
-  for (const name of ['prometheus', 'registry', 'kafka']) {
+/** The Kafka nodes of the data folder, whatever size it was started with (their pid files). */
+function kafkaPidNames(home: string): string[] {
+  const run = join(home, 'run');
+  if (!existsSync(run)) return [];
+  return readdirSync(run).filter((f) => /^kafka(-\d+)?\.pid$/.test(f)).map((f) => f.slice(0, -'.pid'.length)).sort();
+}
+
+/** SIGTERM, and SIGKILL after 30 s. */
+async function stopProcesses(opts: StackOptions, names: string[]): Promise<string[]> {
+  const running = names.flatMap((name) => {
     const pid = runningPid(opts.home, name);
     rmSync(paths(opts.home).pid(name), { force: true });
-    if (pid === undefined) continue;
+    return pid === undefined ? [] : [{ name, pid }];
+  });
+  for (const { name, pid } of running) {
     opts.progress(`Stopping ${name} (pid ${pid})...`);
     process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + 30_000;
-    while (isOurs(pid, opts.home) && Date.now() < deadline) await sleep(200);
-    if (isOurs(pid, opts.home)) process.kill(pid, 'SIGKILL');
-    stopped.push(name);
   }
+  const deadline = Date.now() + 30_000;
+  while (running.some(({ pid }) => isOurs(pid, opts.home)) && Date.now() < deadline) await sleep(200);
+  for (const { pid } of running) if (isOurs(pid, opts.home)) process.kill(pid, 'SIGKILL');
+  return running.map((r) => r.name);
+}
+
+export async function stackDown(opts: StackOptions): Promise<string[]> {
+  const stopped = [
+    ...(await stopProcesses(opts, ['prometheus', 'registry'])),
+    // The nodes of a cluster together: one left alone has no quorum to shut down with.
+    ...(await stopProcesses(opts, kafkaPidNames(opts.home))),
+  ];
   rmSync(paths(opts.home).state, { force: true });
   return stopped;
 }
@@ -530,17 +660,13 @@ function startPrometheus(opts: StackOptions, bin: string): void {
   );
 }
 
-export interface StackStatus {
-  kafka: number | undefined;
-  registry: number | undefined;
-  /** Present when Prometheus is installed. */
-  prometheus?: number | undefined;
-}
+/** The pid of each process of the stack, by name (`kafka`, or `kafka-1`… on a cluster; `registry`; `prometheus` when started). */
+export type StackStatus = Record<string, number | undefined>;
 
 export function stackStatus(opts: StackOptions): StackStatus {
   return {
-    kafka: runningPid(opts.home, 'kafka'),
+    ...Object.fromEntries(kafkaNodes(opts).map((n) => [n.name, runningPid(opts.home, n.name)])),
     registry: runningPid(opts.home, 'registry'),
-    ...(prometheusBinary() ? { prometheus: runningPid(opts.home, 'prometheus') } : {}),
+    ...(opts.monitoring && prometheusBinary() ? { prometheus: runningPid(opts.home, 'prometheus') } : {}),
   };
 }

@@ -6,7 +6,6 @@
  * (consultations, replies, refusals, forwards, correction acknowledgements) through the outbox.
  */
 import { randomUUID } from 'node:crypto';
-import type { Producer } from 'kafkajs';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
@@ -18,6 +17,7 @@ import { loadParties, type Party, partyListProblems } from '../shared/parties.ts
 import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { requiredText } from '../shared/text-checks.ts';
+import { PartitionedSender } from '../shared/partitioned-sender.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { groupPrefixOf, topics } from '../shared/topology.ts';
 import { type InboxFilter, type InboxItem, InboxStore, type YearStatistics } from './inbox-store.ts';
@@ -61,7 +61,7 @@ export interface ForwardRequest {
 
 class Desk {
   readonly store: InboxStore;
-  producer?: Producer;
+  producer?: PartitionedSender;
   reader?: TopicReader;
   ready = false;
   /** Inbox records not yet read, per partition, as of the last batch read. */
@@ -78,7 +78,7 @@ class Desk {
   async start(): Promise<void> {
     const { connection, logger } = this.cp.options;
     const kafka = createKafka({ connection, credentials: partyCredentials(connection, this.country), clientId: `liaison-contact-point-${this.country}`, logger });
-    this.producer = kafka.producer(IDEMPOTENT);
+    this.producer = new PartitionedSender(kafka, IDEMPOTENT);
     await this.producer.connect();
     const inbox = topics.inbox(this.country);
     this.reader = await readFromStart(
@@ -393,6 +393,6 @@ export class ContactPoint {
 
   private async send<N extends ContractName>(desk: Desk, topic: string, key: string, name: N, value: ContractRecords[N]): Promise<void> {
     const encoded = await this.registry.encode(topic, name, value);
-    await desk.producer!.send({ topic, acks: -1, messages: [{ key, value: encoded }] });
+    await desk.producer!.send(topic, [{ key, value: encoded }]);
   }
 }

@@ -3,6 +3,7 @@
  * produces copies, held copies, reports, audit events and dead letters together with the
  * consumed offsets in one transaction (exactly-once consume-transform-produce).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin, type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage, type Message, type Producer, type Transaction } from 'kafkajs';
 import { blockingRule, type Policy, type PseudonymKey, RULES } from '../policy/index.ts';
 import { AuditChain, type AuditEvent, type ChainHead, ChainVerifier } from '../shared/audit-chain.ts';
@@ -32,6 +33,8 @@ export interface TransactionLimits {
   transactionBytes: number;
   /** … or this many input records, and commits its own offsets. */
   transactionRecords: number;
+  /** Partitions of each topic the gateway writes: every produce request goes to one partition. */
+  partitions: ReadonlyMap<string, number>;
 }
 
 /** Bytes a message takes in a record batch, with a generous allowance for its headers. */
@@ -46,7 +49,16 @@ interface Encoded {
 }
 const { ConfigResourceTypes } = kafkajs;
 
-/** What one transaction produces, sent in produce requests of at most `requestBytes`. */
+const partitioner = kafkajs.Partitioners.DefaultPartitioner();
+/** How long a failed commit waits for the cluster to tell whether it was written, before the gateway gives up (and restarts). */
+const COMMIT_OUTCOME_WAIT_MS = 120_000;
+
+/**
+ * What one transaction produces, sent in produce requests of at most `requestBytes`, each to
+ * one partition and one at a time per partition: kafkajs resends a request that spans several
+ * brokers as a whole when one of them fails, and the part another broker had taken would be
+ * written twice (services/shared/partitioned-sender.ts).
+ */
 class TransactionOutput {
   /** Bytes added so far, sent or not. */
   bytes = 0;
@@ -58,6 +70,7 @@ class TransactionOutput {
   constructor(
     private readonly transaction: Transaction,
     private readonly requestBytes: number,
+    private readonly partitions: ReadonlyMap<string, number>,
   ) {}
 
   async add(encoded: Encoded[]): Promise<void> {
@@ -71,9 +84,16 @@ class TransactionOutput {
 
   async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of this.pending) (byTopic.get(topic) ?? byTopic.set(topic, []).get(topic)!).push(message);
-    await this.transaction.sendBatch({ topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
+    const byPartition = new Map<string, { topic: string; messages: Message[] }>();
+    for (const { topic, message } of this.pending) {
+      const count = this.partitions.get(topic);
+      if (count === undefined) throw new Error(`${topic}: not a topic the gateway writes`);
+      const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+      const partition = partitioner({ topic, partitionMetadata, message });
+      const key = `${topic}\u0000${partition}`;
+      (byPartition.get(key) ?? byPartition.set(key, { topic, messages: [] }).get(key)!).messages.push({ ...message, partition });
+    }
+    await Promise.all([...byPartition.values()].map(({ topic, messages }) => this.transaction.send({ topic, acks: -1, messages })));
     this.pending = [];
     this.pendingBytes = 0;
   }
@@ -122,6 +142,8 @@ export class Gateway {
   private progressAdmin?: Admin;
   private progressTimer?: NodeJS.Timeout;
   private ready = false;
+  /** A transaction of the producer failed: it is replaced before the next one. */
+  private producerSuspect = false;
   /** Set when the consumer crashed and will not restart. */
   private fatal?: Error;
   private readonly groupId: string;
@@ -168,7 +190,8 @@ export class Gateway {
     logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
     await this.attempts.start();
     this.limits = await this.transactionLimits(parties);
-    logger.info('transaction bounds', { ...this.limits });
+    const { partitions, ...bounds } = this.limits;
+    logger.info('transaction bounds', { ...bounds, topics: partitions.size });
 
     this.consumer = this.kafka.consumer({
       groupId: this.groupId,
@@ -274,7 +297,9 @@ export class Gateway {
       const values = described.resources.flatMap((r) => r.configEntries.map((e) => Number(e.configValue))).filter((n) => Number.isFinite(n) && n > 0);
       const brokerBytes = Math.min(...values, 1_048_588);
       const requestBytes = Math.floor(brokerBytes * 0.9);
-      return { brokerBytes, requestBytes, transactionBytes: Math.max(requestBytes * 8, 4_000_000), transactionRecords: this.options.transactionRecords ?? 2_000 };
+      const metadata = await admin.fetchTopicMetadata({ topics: written });
+      const partitions = new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
+      return { brokerBytes, requestBytes, transactionBytes: Math.max(requestBytes * 8, 4_000_000), transactionRecords: this.options.transactionRecords ?? 2_000, partitions };
     } finally {
       await admin.disconnect();
     }
@@ -362,11 +387,38 @@ export class Gateway {
         next = await this.transact(processor, payload, messages, next, attempt);
       }
     } catch (error) {
-      const outside = decisionOf(error) === 'retry' || (error as { retriable?: boolean }).retriable === true;
+      // Not the record's fault: an outage, or a gateway that must restart. Never counted towards dead-lettering it.
+      const outside = this.fatal !== undefined || decisionOf(error) === 'retry' || (error as { retriable?: boolean }).retriable === true;
       if (outside) this.attempts.release(batch.topic, batch.partition);
       throw error;
     }
     this.attempts.finish(batch.topic, batch.partition);
+  }
+
+  /**
+   * A new producer of the same transactional id: InitProducerId fences the old one and makes the
+   * coordinator finish its transaction (a commit it had begun is completed, anything else aborted).
+   */
+  private async renewProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    await old?.disconnect().catch(() => {});
+    const producer = this.kafka.producer(transactional(`liaison.gateway.${this.options.instanceId}`));
+    await producer.connect();
+    try {
+      await (await producer.transaction()).abort();
+    } catch (error) {
+      await producer.disconnect().catch(() => {});
+      throw error;
+    }
+    this.producer = producer;
+    this.producerSuspect = false;
+  }
+
+  /** The group's committed offset of a partition (-1 when none), once any transaction of this producer is finished. */
+  private async committedOffset(topic: string, partition: number): Promise<number> {
+    const [offsets] = await this.progressAdmin!.fetchOffsets({ groupId: this.groupId, topics: [topic] });
+    return Number(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
   }
 
   /** Processes messages from `from` in one transaction until a bound is reached; returns the index after the last one committed. */
@@ -375,12 +427,23 @@ export class Gateway {
     const { logger, metrics } = this.options;
     const limits = this.limits!;
     const started = process.hrtime.bigint();
+    // After a commit whose outcome could not be told nothing more is processed: the process restarts.
+    if (this.fatal) throw this.fatal;
+    if (this.producerSuspect) await this.renewProducer();
     const transaction = await this.producer!.transaction();
     const ledger = this.ledger.batch();
     const observed: Array<() => void> = [];
     const head = this.chain.snapshot();
-    const output = new TransactionOutput(transaction, limits.requestBytes);
+    const output = new TransactionOutput(transaction, limits.requestBytes, limits.partitions);
     let index = from;
+    /** Set once the commit is asked for: from then on a failure may hide a commit that happened. */
+    let committing: { offset: number; last: string } | undefined;
+    const committed = (offset: number, last: string) => {
+      this.progress?.advanced(batch.topic, batch.partition, offset);
+      this.written.push(...output.audited);
+      if (this.written.length > 100_000) this.written.splice(0, this.written.length - 100_000); // a stalled reader reads them in full later
+      resolveOffset(last);
+    };
     try {
       while (index < messages.length && index - from < limits.transactionRecords && output.bytes < limits.transactionBytes) {
         if (!isRunning() || isStale()) break;
@@ -402,25 +465,54 @@ export class Gateway {
       // Past trailing control records too when the whole fetched batch was handled: markers are never committed otherwise.
       const whole = messages === batch.messages && index === messages.length;
       const offset = whole ? Math.max(Number(last) + 1, Number(batch.lastOffset()) + 1) : Number(last) + 1;
+      committing = { offset, last };
       await transaction.sendOffsets({
         consumerGroupId: this.groupId,
         topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(offset) }] }],
       });
       await transaction.commit();
-      this.progress?.advanced(batch.topic, batch.partition, offset);
-      this.written.push(...output.audited);
-      if (this.written.length > 100_000) this.written.splice(0, this.written.length - 100_000); // a stalled reader reads them in full later
-      resolveOffset(last);
+      committed(offset, last);
     } catch (error) {
-      this.chain.restore(head);
       metrics.transactionAborts.inc();
-      await transaction.abort().catch(() => {});
-      logger.error('batch failed, transaction aborted; the batch will be consumed again', {
-        topic: batch.topic,
-        partition: batch.partition,
-        error: (error as Error).message,
-      });
-      throw error;
+      // After a failure kafkajs's producer is not to be trusted: an abort that failed leaves it
+      // unable to begin another transaction, and a commit that failed may have been written.
+      // A new incarnation (InitProducerId) finishes whatever the coordinator holds of this one.
+      this.producerSuspect = true;
+      let outcome: 'committed' | 'aborted' | 'unknown' = committing ? 'unknown' : 'aborted';
+      // Only a commit's outcome is worth waiting for (the cluster may be electing leaders); any
+      // other failure was an abort, and the producer is renewed before the next transaction.
+      const deadline = Date.now() + COMMIT_OUTCOME_WAIT_MS;
+      for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
+        try {
+          await this.renewProducer();
+          if (committing) outcome = (await this.committedOffset(batch.topic, batch.partition)) >= committing.offset ? 'committed' : 'aborted';
+          break;
+        } catch (renewal) {
+          if (!committing || Date.now() + wait > deadline) {
+            logger.warn('producer not renewed after a failed transaction; retried before the next one', { error: (renewal as Error).message });
+            break;
+          }
+          await sleep(wait);
+        }
+      }
+      if (outcome === 'committed' && committing) {
+        logger.warn('a commit reported as failed had been written; the batch is not consumed again', { topic: batch.topic, partition: batch.partition, error: (error as Error).message });
+        committed(committing.offset, committing.last);
+      } else {
+        this.chain.restore(head);
+        logger.error('batch failed, transaction aborted; the batch will be consumed again', {
+          topic: batch.topic,
+          partition: batch.partition,
+          error: (error as Error).message,
+        });
+        if (outcome === 'unknown') {
+          // Neither outcome can be told: only a restart, which rebuilds the ledger and the audit chain from Kafka, is safe.
+          const fatal = new Error(`the outcome of a commit on ${batch.topic}[${batch.partition}] cannot be told (${(error as Error).message})`);
+          this.fatal = fatal;
+          this.options.onFatal?.(fatal);
+        }
+        throw error;
+      }
     }
     ledger.commit();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

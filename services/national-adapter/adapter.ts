@@ -4,7 +4,7 @@
  * status, corrections, permissions and the DPO's held copies come from what Kafka holds.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials, serviceCredentials } from '../shared/connection.ts';
@@ -17,6 +17,7 @@ import { partyListProblems } from '../shared/parties.ts';
 import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
+import { PartitionedSender } from '../shared/partitioned-sender.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
 import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
@@ -51,8 +52,8 @@ export class NationalAdapter {
   private readonly contract: Contract = loadContract();
   private readonly registry: ContractRegistry;
   private readonly kafka: Kafka;
-  private readonly producers = new Map<string, Promise<Producer>>();
-  private decisionProducer?: Producer;
+  private readonly producers = new Map<string, PartitionedSender>();
+  private decisionProducer?: PartitionedSender;
   private reader?: TopicReader;
   private ready = false;
   /** Outbox and report records the status view could not read (so far). */
@@ -73,7 +74,7 @@ export class NationalAdapter {
 
   async start(): Promise<void> {
     const parties = [...this.options.policy.parties.keys()];
-    this.decisionProducer = this.kafka.producer(IDEMPOTENT);
+    this.decisionProducer = new PartitionedSender(this.kafka, IDEMPOTENT);
     await this.decisionProducer.connect();
     this.reader = await readFromStart(
       this.kafka,
@@ -109,7 +110,7 @@ export class NationalAdapter {
     this.ready = false;
     await this.reader?.stop();
     await this.decisionProducer?.disconnect();
-    for (const p of this.producers.values()) await (await p).disconnect();
+    for (const p of this.producers.values()) await p.disconnect();
   }
 
   async submit(caller: Caller, body: unknown, idempotencyKey?: string): Promise<Accepted> {
@@ -227,7 +228,7 @@ export class NationalAdapter {
       decidedAt: this.now(),
     };
     const value = await this.registry.encode(topics.heldDecisions, 'heldDecision', record);
-    await withDeadline(this.decisionProducer!.send({ topic: topics.heldDecisions, acks: -1, messages: [{ key: noticeId, value }] }));
+    await withDeadline(this.decisionProducer!.send(topics.heldDecisions, [{ key: noticeId, value }]));
     this.options.logger.info('held copy decision recorded', { noticeId, origin: caller.country, destination, decision: record.decision, caller: caller.id });
   }
 
@@ -278,19 +279,17 @@ export class NationalAdapter {
   private async produce<N extends ContractName>(country: string, topic: string, key: string, name: N, value: ContractRecords[N]): Promise<void> {
     const encoded = await this.registry.encode(topic, name, value);
     if (encoded.length > MAX_RECORD_BYTES) throw new ApiError(413, 'too-large', [`body: ${encoded.length} bytes encoded, above ${MAX_RECORD_BYTES}`]);
-    const producer = await withDeadline(this.producerFor(country));
-    await withDeadline(producer.send({ topic, acks: -1, messages: [{ key, value: encoded }] }));
+    // The first send also connects: both under the deadline.
+    await withDeadline(this.producerFor(country).send(topic, [{ key, value: encoded }]));
   }
 
   /** One producer per country, with that country's principal: the broker lets it write only its own outbox. */
-  private producerFor(country: string): Promise<Producer> {
+  private producerFor(country: string): PartitionedSender {
     let producer = this.producers.get(country);
     if (!producer) {
       const { connection, logger } = this.options;
       const kafka = createKafka({ connection, credentials: partyCredentials(connection, country), clientId: `liaison-adapter-${country}`, logger });
-      const p = kafka.producer(IDEMPOTENT);
-      producer = p.connect().then(() => p);
-      producer.catch(() => this.producers.delete(country));
+      producer = new PartitionedSender(kafka, IDEMPOTENT);
       this.producers.set(country, producer);
     }
     return producer;

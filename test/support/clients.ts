@@ -5,7 +5,13 @@ import { partyCredentials, serviceCredentials, type Connection } from '../../ser
 import type { ServiceName } from '../../services/shared/topology.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
 
-export const connection = (): Connection => inject('connection');
+let override: Connection | undefined;
+/** The stack the helpers of this test file use: the run's own, unless the file chose another (a cluster). */
+export const connection = (): Connection => override ?? inject('connection');
+/** Points every helper of this test file (each file has its own module instance) at another stack. */
+export function useConnection(other: Connection): void {
+  override = other;
+}
 
 /** Unique per test, so tests never see each other's topics, groups or records. */
 export const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;

@@ -33,6 +33,26 @@ export function testStackEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Proce
   };
 }
 
+/**
+ * A three-node cluster beside the tests' stack, for the tests of a broker failure: its own data
+ * folder (.liaison-test-cluster/) and ports (Kafka 29192–29197, registry 28181), the tests'
+ * downloads, no Prometheus.
+ */
+export function clusterStackEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const tests = testStackEnv(env);
+  return {
+    ...env,
+    LIAISON_HOME: env.LIAISON_TEST_CLUSTER_HOME ?? join(PROJECT_ROOT, '.liaison-test-cluster'),
+    LIAISON_DIST: join(tests.LIAISON_HOME!, 'dist'),
+    LIAISON_BROKERS: '3',
+    LIAISON_KAFKA_PORT: env.LIAISON_TEST_CLUSTER_KAFKA_PORT ?? '29192',
+    LIAISON_CONTROLLER_PORT: env.LIAISON_TEST_CLUSTER_CONTROLLER_PORT ?? '29193',
+    LIAISON_REGISTRY_PORT: env.LIAISON_TEST_CLUSTER_REGISTRY_PORT ?? '28181',
+    LIAISON_REGISTRY_MANAGEMENT_PORT: env.LIAISON_TEST_CLUSTER_REGISTRY_MANAGEMENT_PORT ?? '28182',
+    LIAISON_PROMETHEUS: 'off',
+  };
+}
+
 export async function acquireStack(env = process.env): Promise<AcquiredStack> {
   const forced = env.LIAISON_TEST_STACK;
   if (forced === 'external' || (!forced && env.KAFKA_BROKERS && env.SCHEMA_REGISTRY_URL)) {
