@@ -38,8 +38,10 @@ export async function provision(admin: Admin, parties: readonly Party[], replica
   const existing = new Set(await admin.listTopics());
   const missing = plan.filter((t) => !existing.has(t.name));
   if (missing.length > 0) {
+    // Leaders are waited for below, with retries: on a fresh cluster kafkajs's own wait fails on a
+    // broker that does not know the new topic yet (UNKNOWN_TOPIC_OR_PARTITION), which it does not retry.
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,

@@ -2,7 +2,9 @@
  * A three-node KRaft cluster (replication factor 3, min.insync.replicas 2, SCRAM and ACLs as
  * everywhere) beside the tests' stack, and one of its brokers SIGKILLed while 2,000 notices flow
  * from a national system through the adapter's HTTP API, the gateway and the contact points: the
- * broker leading the adapter's partitions goes, and comes back with its data 10 s later.
+ * broker leading one of the adapter's partitions goes, and comes back with its data 10 s later;
+ * then another node is stopped gracefully and started again, as in a rolling restart (a planned
+ * change of partition leaders).
  *
  * The national system retries what was not accepted (same Idempotency-Key). Asserted: every notice
  * the adapter accepted (202) reaches NL exactly once and is reported exactly once, the contact
@@ -55,7 +57,7 @@ function submission(i: number): Record<string, unknown> {
   return { ...rest, sender };
 }
 
-describe('a broker of a three-node cluster killed mid-stream', () => {
+describe('a broker of a three-node cluster killed mid-stream, another restarted', () => {
   it.runIf(embedded)(`loses and duplicates none of ${NOTICES} notices submitted through the adapter`, async () => {
     const from = await logEnd([topics.inbox('NL'), topics.reports('BE'), topics.outbox('NL'), topics.dlq]);
     const statuses = new Map<number, number>();
@@ -107,6 +109,17 @@ describe('a broker of a three-node cluster killed mid-stream', () => {
     const acceptedWhileDown = accepted.size - acceptedBefore;
     await stackUp(opts!);
     const downFor = (Date.now() - killedAt) / 1000;
+
+    // A planned leader change under load: another node stopped gracefully (it hands its
+    // leaderships over first), as in a rolling restart, and started again.
+    const rolled = kafkaNodes(opts!).find((n) => n.id !== victim.id)!;
+    const acceptedBeforeRoll = accepted.size;
+    const rolledAt = Date.now();
+    process.kill(stackStatus(opts!)[rolled.name]!, 'SIGTERM');
+    while (stackStatus(opts!)[rolled.name] !== undefined && Date.now() - rolledAt < 60_000) await sleep(200);
+    const stoppedIn = (Date.now() - rolledAt) / 1000;
+    await stackUp(opts!);
+    const rolledFor = (Date.now() - rolledAt) / 1000;
     await sending;
     const sentAt = Date.now();
 
@@ -134,11 +147,14 @@ describe('a broker of a three-node cluster killed mid-stream', () => {
 
     console.log(
       `cluster broker kill: ${victim.name} (leader of ${topics.outbox('BE')}[0]) SIGKILLed after ${acceptedBefore} accepted, back after ${downFor.toFixed(1)} s; ` +
-        `${acceptedWhileDown} accepted while it was down; HTTP ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}, ${networkErrors} network errors; ` +
+        `${acceptedWhileDown} accepted while it was down; ${rolled.name} stopped gracefully after ${acceptedBeforeRoll} accepted (in ${stoppedIn.toFixed(1)} s) and back after ${rolledFor.toFixed(1)} s; HTTP ${[...statuses].map(([s, n]) => `${s}×${n}`).join(', ')}, ${networkErrors} network errors; ` +
         `${accepted.size}/${NOTICES} accepted, ${copies.size} in NL's inbox (${[...copies.values()].filter((n) => n > 1).length} duplicated), ${reports.size} reported, ` +
         `${perCopy.size} copies acknowledged (${[...perCopy.values()].filter((n) => n > 1).length} twice), ${dead.length} dead-lettered, all delivered ${allDeliveredIn.toFixed(1)} s after the last was accepted; ` +
         `audit ${audit.broken ? 'BROKEN' : 'intact'} (${audit.events} events)`,
     );
+    // Both faults hit a flow in progress.
+    expect(acceptedBefore).toBeLessThan(NOTICES);
+    expect(acceptedBeforeRoll).toBeLessThan(NOTICES);
     expect(accepted.size).toBe(NOTICES);
     expect([...statuses.keys()].filter((s) => s !== 202 && s !== 503)).toEqual([]);
     expect(copies.size).toBe(NOTICES);
