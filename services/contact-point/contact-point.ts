@@ -87,6 +87,7 @@ class Desk {
         topics: [inbox, topics.outbox(this.country)],
         groupPrefix: `${groupPrefixOf(this.country)}contact-point.`,
         follow: true,
+        progress: { logger, what: `${this.country}'s inbox and outbox` },
         onBatch: (topic, partition, lag) => {
           if (topic === inbox) this.lag.set(partition, lag);
         },

@@ -193,7 +193,7 @@ export async function followReports(
 ): Promise<TopicReader> {
   const reader = await readFromStart(
     kafka,
-    { topics: [...parties.map((p) => topics.reports(p)), topics.held], groupPrefix: 'liaison.gateway.ledger.', follow: true },
+    { topics: [...parties.map((p) => topics.reports(p)), topics.held], groupPrefix: 'liaison.gateway.ledger.', follow: true, progress: { logger, what: 'the delivery ledger (report topics, held copies)' } },
     async (message, topic, partition) => {
       try {
         if (topic === topics.held) ledger.hold(await registry.decode(message.value, 'noticeCopy'));

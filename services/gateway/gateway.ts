@@ -233,7 +233,8 @@ export class Gateway {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.processBatch(processor, payload),
     });
-    await joined;
+    const joining = setInterval(() => logger.warn('still joining the consumer group', { group: this.groupId }), 30_000);
+    await joined.finally(() => clearInterval(joining));
     const poll = () => void progress.poll().catch((error: Error) => logger.warn('lag check failed', { error: error.message }));
     poll();
     this.progressTimer = setInterval(poll, this.options.progressIntervalMs ?? 5_000);
@@ -334,7 +335,7 @@ export class Gateway {
     const { logger, metrics } = this.options;
     const last = new Map<string, ChainHead>();
     metrics.auditIntact.set(1);
-    this.auditReader = await readFromStart(this.kafka, { topics: [topics.audit], groupPrefix: 'liaison.gateway.audit.', follow: true }, async (message) => {
+    this.auditReader = await readFromStart(this.kafka, { topics: [topics.audit], groupPrefix: 'liaison.gateway.audit.', follow: true, progress: { logger, what: 'the audit trail' } }, async (message) => {
       let event: AuditEvent;
       // An event this process wrote, read back byte for byte as written: its hash was computed when it was
       // appended, so it is verified without decoding and hashing it again (any other byte is read in full).

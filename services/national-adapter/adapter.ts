@@ -78,7 +78,7 @@ export class NationalAdapter {
     await this.decisionProducer.connect();
     this.reader = await readFromStart(
       this.kafka,
-      { topics: [...parties.map(topics.outbox), ...parties.map(topics.reports)], groupPrefix: `${SERVICE_GROUP_PREFIXES.adapter}status.`, follow: true },
+      { topics: [...parties.map(topics.outbox), ...parties.map(topics.reports)], groupPrefix: `${SERVICE_GROUP_PREFIXES.adapter}status.`, follow: true, progress: { logger: this.options.logger, what: 'the outboxes and reports (status view)' } },
       async (message, topic) => {
         try {
           const sender = partyOfTopic('outbox', topic);

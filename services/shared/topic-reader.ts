@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from './logger.ts';
 
 export interface TopicReader {
   consumer: Consumer;
@@ -14,7 +15,14 @@ export interface TopicReader {
 
 export async function readFromStart(
   kafka: Kafka,
-  options: { topics: string[]; groupPrefix: string; follow: boolean; onBatch?: (topic: string, partition: number, lag: number) => void },
+  options: {
+    topics: string[];
+    groupPrefix: string;
+    follow: boolean;
+    onBatch?: (topic: string, partition: number, lag: number) => void;
+    /** Says every 30 s, while not caught up, which partitions are still behind and where: a long start is never silent. */
+    progress?: { logger: Logger; what: string };
+  },
   onMessage: (message: KafkaMessage, topic: string, partition: number) => Promise<void>,
 ): Promise<TopicReader> {
   const admin = kafka.admin();
@@ -36,7 +44,9 @@ export async function readFromStart(
   });
   // A record that cannot be read stops the rebuild with its error instead of retrying forever.
   consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+  const positions = new Map<string, number>();
   const advance = (key: string, next: number) => {
+    positions.set(key, Math.max(positions.get(key) ?? 0, next));
     const end = ends.get(key);
     if (end !== undefined && next >= end) ends.delete(key);
     if (ends.size === 0) resolve();
@@ -78,10 +88,23 @@ export async function readFromStart(
       })
       .catch(() => {});
   }, 500);
-  void caughtUp.then(() => clearInterval(poll));
+  const started = Date.now();
+  const progress = options.progress;
+  const slow = progress
+    ? setInterval(() => {
+        if (ends.size === 0) return;
+        const behind = [...ends].slice(0, 10).map(([key, end]) => `${key} at ${positions.get(key) ?? 'the start'} of ${end}`);
+        progress.logger.warn(`still reading ${progress.what}`, { seconds: Math.round((Date.now() - started) / 1000), partitionsBehind: ends.size, behind });
+      }, 30_000)
+    : undefined;
+  void caughtUp.then(() => {
+    clearInterval(poll);
+    clearInterval(slow);
+  }, () => clearInterval(slow));
 
   const stop = async () => {
     clearInterval(poll);
+    clearInterval(slow);
     await consumer.disconnect();
     await admin.deleteGroups([groupId]).catch(() => {});
     await admin.disconnect();

@@ -1,7 +1,7 @@
 /**
  * Five SIGKILLs of the gateway at moments the test does not choose with care, with two
  * instances in one group (each kill a rebalance, each restart a fencing of the dead
- * incarnation), while 2,000 notices flow: every copy and every report exactly once, nothing
+ * incarnation), while 5,000 notices flow: every copy and every report exactly once, nothing
  * dead-lettered, the audit trail intact.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -17,7 +17,7 @@ import { loadNotice } from '../../fixtures/notices.ts';
 import { adminKafka, unique } from '../../support/clients.ts';
 import { logEnd, newGatewayGroup, policy, readTopic, registry, spawnGateway, submit, testKeys } from '../../support/flow.ts';
 
-const NOTICES = 2_000;
+const NOTICES = 5_000;
 const KILLS = 5;
 
 async function waitReady(port: number, timeoutMs = 90_000): Promise<void> {
@@ -44,7 +44,7 @@ describe('the gateway killed five times during a flow, two instances in one grou
 
     for (const instance of instances) instance.child = spawnGateway(groupId, instance.id, instance.port, keysFile);
     await Promise.all(instances.map((i) => waitReady(i.port)));
-    // About 20 s of traffic, spanning the kills.
+    // About 50 s of traffic, spanning the kills.
     const sending = (async () => {
       for (let i = 0; i < notices.length; i += 50) {
         await submit('BE', ...notices.slice(i, i + 50));

@@ -19,7 +19,7 @@ import { logEnd, newGatewayGroup, readTopic, startGateway, submitRaw, type Runni
 import { startAdapter, tokenOf, type RunningService } from '../../support/services.ts';
 import { tcpProxy, type TcpProxy } from '../../support/tcp-proxy.ts';
 
-const OUTAGE_MS = 10_000;
+const OUTAGE_MS = 30_000;
 const NOTICES = 20;
 
 let proxy: TcpProxy;
