@@ -496,6 +496,7 @@ export class Gateway {
           await sleep(wait);
         }
       }
+      if (committing) metrics.failedCommits.inc({ outcome });
       if (outcome === 'committed' && committing) {
         logger.warn('a commit reported as failed had been written; the batch is not consumed again', { topic: batch.topic, partition: batch.partition, error: (error as Error).message });
         committed(committing.offset, committing.last);

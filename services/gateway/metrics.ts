@@ -87,6 +87,12 @@ export function gatewayMetrics(registry: Registry, policyVersion: string, gauges
     permissions: new Counter({ name: 'liaison_forwarding_permissions_total', help: 'Forwarding permissions delivered (rule 6)', labelNames: ['provider', 'granted_to'], registers: [registry] }),
     duplicates: new Counter({ name: 'liaison_duplicate_notices_total', help: 'Resubmitted notices ignored (same notice id from the same origin)', labelNames: ['origin'], registers: [registry] }),
     transactionAborts: new Counter({ name: 'liaison_gateway_transaction_aborts_total', help: 'Transactions aborted (the batch is consumed again)', registers: [registry] }),
+    failedCommits: new Counter({
+      name: 'liaison_gateway_failed_commits_total',
+      help: 'Commits that reported a failure, by what the committed offsets showed: committed (not consumed again), aborted (consumed again), unknown (the gateway stops)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
     auditIntact: new Gauge({ name: 'liaison_audit_chain_intact', help: '1 while every audit chain verifies from its first event, 0 once a link is broken (rule 13)', registers: [registry] }),
     auditEvents: new Gauge({ name: 'liaison_audit_events_verified', help: 'Audit events verified so far by this gateway instance', registers: [registry] }),
   };
