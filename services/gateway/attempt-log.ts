@@ -71,11 +71,15 @@ export class AttemptLog {
   }
 
   /**
-   * The batch failed for a reason outside the record (the registry or the brokers unreachable):
-   * trying it again is no sign of a poison record, and is not counted.
+   * The batch failed for a reason outside the record (the registry or the brokers unreachable, a
+   * rebalance): trying it again is no sign of a poison record, and is not counted, also when the
+   * partition is given back to this instance after a rejoin. (A crash after this counts from the
+   * attempts recorded in Kafka, which may then include this one.)
    */
   release(topic: string, partition: number): void {
-    this.started.delete(keyOf(topic, partition));
+    const key = keyOf(topic, partition);
+    this.started.delete(key);
+    this.log.delete(key);
   }
 
   /** A partition given to another instance: if it comes back, its first batch may follow a crash there. */

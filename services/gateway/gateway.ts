@@ -388,9 +388,10 @@ export class Gateway {
         next = await this.transact(processor, payload, messages, next, attempt);
       }
     } catch (error) {
-      // Not the record's fault: an outage, or a gateway that must restart. Never counted towards dead-lettering it.
-      const outside = this.fatal !== undefined || decisionOf(error) === 'retry' || (error as { retriable?: boolean }).retriable === true;
-      if (outside) this.attempts.release(batch.topic, batch.partition);
+      // Not the record's fault: whatever a record can cause is dead-lettered inside handle(), so
+      // what reaches here is the cluster, the registry, a rebalance or a gateway that must restart.
+      // Never counted towards dead-lettering the record: only a process that dies mid-batch is.
+      this.attempts.release(batch.topic, batch.partition);
       throw error;
     }
     this.attempts.finish(batch.topic, batch.partition);
