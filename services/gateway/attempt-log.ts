@@ -78,8 +78,11 @@ export class AttemptLog {
    */
   release(topic: string, partition: number): void {
     const key = keyOf(topic, partition);
+    const offset = this.started.get(key);
+    const recorded = this.log.get(key);
+    // The next start at this offset gets this attempt's number again (crashes before it still count).
+    if (offset !== undefined && recorded?.offset === offset) this.log.set(key, { offset, attempt: recorded.attempt - 1 });
     this.started.delete(key);
-    this.log.delete(key);
   }
 
   /** A partition given to another instance: if it comes back, its first batch may follow a crash there. */
