@@ -1,6 +1,6 @@
 /**
  * A three-node KRaft cluster (replication factor 3, min.insync.replicas 2, SCRAM and ACLs as
- * everywhere) beside the tests' stack, and one of its brokers SIGKILLed while 2,000 notices flow
+ * everywhere) beside the tests' stack, and one of its brokers SIGKILLed while 3,000 notices flow
  * from a national system through the adapter's HTTP API, the gateway and the contact points: the
  * broker leading one of the adapter's partitions goes, and comes back with its data 10 s later;
  * then another node is stopped gracefully and started again, as in a rolling restart (a planned
@@ -24,7 +24,7 @@ import { logEnd, newGatewayGroup, readTopic, registry, startGateway, type Runnin
 import { startAdapter, startContactPoint, tokenOf, type RunningService } from '../../support/services.ts';
 import { clusterStackEnv } from '../../support/stack-endpoints.ts';
 
-const NOTICES = 2_000;
+const NOTICES = 3_000;
 const SENDERS = 8;
 const DOWN_MS = 10_000;
 const embedded = inject('stackSource').startsWith('embedded');
