@@ -58,6 +58,11 @@ const COMMIT_OUTCOME_WAIT_MS = 120_000;
  * one partition and one at a time per partition: kafkajs resends a request that spans several
  * brokers as a whole when one of them fails, and the part another broker had taken would be
  * written twice (services/shared/partitioned-sender.ts).
+ *
+ * The requests of one flush travel while the next records are processed: a flush waits only
+ * for the flush before it, so the gateway's CPU and the broker's round trips overlap, and still
+ * at most one request per partition is in flight. A failed request fails the next `add`, `flush`
+ * or `drain`, and so the transaction.
  */
 class TransactionOutput {
   /** Bytes added so far, sent or not. */
@@ -66,6 +71,8 @@ class TransactionOutput {
   readonly audited: Array<{ event: AuditEvent; bytes: Buffer }> = [];
   private pending: Encoded[] = [];
   private pendingBytes = 0;
+  /** The requests of the last flush, still travelling. */
+  private inflight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly transaction: Transaction,
@@ -82,7 +89,9 @@ class TransactionOutput {
     this.bytes += bytes;
   }
 
+  /** Sends what is pending once the previous requests are answered; does not wait for these. */
   async flush(): Promise<void> {
+    await this.inflight;
     if (this.pending.length === 0) return;
     const byPartition = new Map<string, { topic: string; messages: Message[] }>();
     for (const { topic, message } of this.pending) {
@@ -93,9 +102,22 @@ class TransactionOutput {
       const key = `${topic}\u0000${partition}`;
       (byPartition.get(key) ?? byPartition.set(key, { topic, messages: [] }).get(key)!).messages.push({ ...message, partition });
     }
-    await Promise.all([...byPartition.values()].map(({ topic, messages }) => this.transaction.send({ topic, acks: -1, messages })));
     this.pending = [];
     this.pendingBytes = 0;
+    const sent = Promise.all([...byPartition.values()].map(({ topic, messages }) => this.transaction.send({ topic, acks: -1, messages }))).then(() => undefined);
+    sent.catch(() => {}); // awaited by the next flush or drain, which report the failure
+    this.inflight = sent;
+  }
+
+  /** Everything sent and answered: what a commit needs. */
+  async drain(): Promise<void> {
+    await this.flush();
+    await this.inflight;
+  }
+
+  /** Waits for requests still travelling, whatever their outcome (before the transaction is given up). */
+  async settle(): Promise<void> {
+    await this.inflight.catch(() => {});
   }
 }
 
@@ -462,7 +484,7 @@ export class Gateway {
         await transaction.abort();
         return index;
       }
-      await output.flush();
+      await output.drain();
       const last = messages[index - 1]!.offset;
       // Past trailing control records too when the whole fetched batch was handled: markers are never committed otherwise.
       const whole = messages === batch.messages && index === messages.length;
@@ -475,6 +497,7 @@ export class Gateway {
       await transaction.commit();
       committed(offset, last);
     } catch (error) {
+      await output.settle();
       metrics.transactionAborts.inc();
       // After a failure kafkajs's producer is not to be trusted: an abort that failed leaves it
       // unable to begin another transaction, and a commit that failed may have been written.

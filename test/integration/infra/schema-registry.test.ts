@@ -84,4 +84,21 @@ describe('Confluent wire format through the registry and the broker', () => {
       createResolver.mockRestore();
     }
   });
+
+  it('encodes exactly as the Confluent client does, into buffers of their own, whatever the size', async () => {
+    const contracts = new ContractRegistry(connection().registryUrl);
+    const confluent = new SchemaRegistry({ host: connection().registryUrl });
+    const small = notice();
+    // Beyond the 64 KB the encoder starts with, so that it grows while encoding.
+    const large = notice({ summary: 'Container MSCU 123456-7 in Antwerpen, 1,250 kg. '.repeat(3_000) });
+    const first = await contracts.encode(topics.outbox('BE'), 'notice', large);
+    const second = await contracts.encode(topics.outbox('BE'), 'notice', small);
+    const id = first.readInt32BE(1);
+    expect(first.length).toBeGreaterThan(128 * 1024);
+    expect(first.equals(await confluent.encode(id, large))).toBe(true);
+    expect(second.equals(await confluent.encode(id, small))).toBe(true);
+    // The first record's bytes are its own: encoding the second did not write over them.
+    expect(await contracts.decode(first, 'notice')).toEqual(await contracts.decode(await confluent.encode(id, large), 'notice'));
+    await expect(contracts.encode(topics.outbox('BE'), 'notice', { ...small, caseRef: 42 } as never)).rejects.toThrow(/notice does not match its schema at caseRef/);
+  });
 });
