@@ -163,34 +163,16 @@ export function pseudonym(key: Buffer, field: string, value: string): string {
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Obj = { [key: string]: Json };
 
 const isEmpty = (v: Json | undefined): boolean => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 
-/**
- * A deep copy of a decoded record (plain data: objects, arrays, strings, numbers, booleans,
- * null) as plain objects; several times cheaper than structuredClone, which was a tenth of the
- * gateway's CPU in a burst.
- */
-function cloneJson(value: Json): Json {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const out: Json[] = new Array(value.length);
-    for (let i = 0; i < value.length; i += 1) out[i] = cloneJson(value[i]!);
-    return out;
-  }
-  const out: { [key: string]: Json } = {};
-  for (const key of Object.keys(value)) out[key] = cloneJson(value[key]!);
-  return out;
+/** Where a value is, as in a field action: `subjects[0].addresses[1].street`. */
+function pathText(names: ReadonlyArray<string | number>): string {
+  let text = '';
+  for (const name of names) text = typeof name === 'number' ? `${text}[${name}]` : text ? `${text}.${name}` : name;
+  return text;
 }
-
-/** Where a value is in the copy; written out as `subjects[0].addresses[1].street` only for a field action. */
-type Where = { parent: Where; name: string | number } | null;
-
-const textOf = (where: Where): string => {
-  const parts: Array<string | number> = [];
-  for (let w = where; w !== null; w = w.parent) parts.push(w.name);
-  return parts.reverse().reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
-};
 
 /** Schema paths (`subjects[].addresses[].street`) made once each: the tag lookup of every leaf allocates nothing. */
 const schemaPaths = new Map<string, Map<string, string>>();
@@ -202,44 +184,75 @@ const childPath = (base: string, child: string): string => {
   return path;
 };
 
+/** Rule 5 (safeguards): the records whose street and postcode go (addresses only to city and country). */
+const ADDRESS_PATH = /addresses\[\]$|recipientAddress$/;
+const isAddressPath = new Map<string, boolean>();
+const addressAt = (schemaPath: string): boolean => {
+  let is = isAddressPath.get(schemaPath);
+  if (is === undefined) isAddressPath.set(schemaPath, (is = ADDRESS_PATH.test(schemaPath)));
+  return is;
+};
+
+function addCounts(to: Record<string, number>, found: Partial<Record<string, number>>): void {
+  for (const k in found) to[k] = (to[k] ?? 0) + (found[k] ?? 0);
+}
+
+/**
+ * One filtering of a notice: a single walk that builds the copy, leaf by leaf, from the decoded
+ * notice, which it never changes (no deep copy first: the copy and the walk were the policy's
+ * largest costs in a burst).
+ */
 class Filter {
   readonly actions: FieldAction[] = [];
   private readonly roles = new Map<string, Disposition>();
   private readonly ruleOfRole = new Map<string, string>();
+  /** Where the walk is: the names from the notice down to the value being visited. */
+  private readonly at: Array<string | number> = [];
+  private readonly unlinked: { disposition: Disposition; rule: string };
 
-  constructor(private readonly ctx: FilterContext) {}
+  constructor(private readonly ctx: FilterContext) {
+    this.unlinked = unlinkedDisposition(ctx);
+  }
 
-  private act(path: Where, action: EuLiaison.FieldActionKind, rule: string, detail: string | null = null): void {
-    this.actions.push({ path: textOf(path), action, rule, detail });
+  private act(action: EuLiaison.FieldActionKind, rule: string, detail: string | null = null, ...below: Array<string | number>): void {
+    this.actions.push({ path: pathText(below.length > 0 ? [...this.at, ...below] : this.at), action, rule, detail });
   }
 
   apply(notice: Notice): Notice {
-    const copy = cloneJson(notice as unknown as Json) as { [key: string]: Json };
-    const subjects = (copy.subjects as { [key: string]: Json }[]) ?? [];
+    const source = notice as unknown as Obj;
+    const subjects = (source.subjects as Obj[] | undefined) ?? [];
     const kept: Json[] = [];
-    const subjectsAt: Where = { parent: null, name: 'subjects' };
-    subjects.forEach((subject, i) => {
+    this.at.push('subjects');
+    for (let i = 0; i < subjects.length; i += 1) {
+      const subject = subjects[i]!;
       const role = subject.role as SubjectRole;
       const { disposition, rule } = subjectDisposition(this.ctx, role);
       this.roles.set(String(subject.subjectId), disposition);
       this.ruleOfRole.set(String(subject.subjectId), rule);
-      if (disposition === 'remove') {
-        this.act({ parent: subjectsAt, name: i }, 'REMOVED', rule, `data subject with role ${role}`);
-        return;
+      this.at.push(i);
+      if (disposition === 'remove') this.act('REMOVED', rule, `data subject with role ${role}`);
+      else {
+        const s = disposition === 'keep' && this.ctx.mode === 'safeguards' ? this.dropDerivedDocuments(subject) : subject;
+        kept.push(this.visitObject(s, 'subjects[]', disposition, rule));
       }
-      if (disposition === 'keep' && this.ctx.mode === 'safeguards') this.dropDerivedDocuments(subject, { parent: subjectsAt, name: i });
-      this.walk(subject, { parent: subjectsAt, name: i }, 'subjects[]', disposition, rule);
-      kept.push(subject);
-    });
-    copy.subjects = kept;
-    for (const key in copy) {
-      const value = copy[key]!;
-      if (key === 'subjects' || isEmpty(value)) continue;
-      this.walk(value, { parent: null, name: key }, key, null, null, copy, key);
+      this.at.pop();
     }
+    this.at.pop();
+    const copy: Obj = {};
+    for (const key in source) {
+      const value = source[key]!;
+      if (key === 'subjects') copy[key] = kept;
+      else if (isEmpty(value)) copy[key] = Array.isArray(value) ? [] : value;
+      else {
+        this.at.push(key);
+        copy[key] = this.visit(value, key, null, null);
+        this.at.pop();
+      }
+    }
+    copy.subjects = kept;
     // A link to a subject this destination does not get goes with the subject (after the walk, which follows the links).
     for (const list of ['vehicles', 'financial'] as const) {
-      for (const item of (copy[list] as { [key: string]: Json }[] | undefined) ?? []) {
+      for (const item of (copy[list] as Obj[] | undefined) ?? []) {
         const linked = item.linkedSubjectId;
         if (typeof linked === 'string' && this.roles.get(linked) === 'remove') item.linkedSubjectId = null;
       }
@@ -247,38 +260,63 @@ class Filter {
     return copy as unknown as Notice;
   }
 
-  /** Visits every leaf with its tag; `owner` is the disposition of the subject it belongs to. */
-  private walk(value: Json, path: Where, schemaPath: string, owner: Disposition | null, ownerRule: string | null, parent?: { [key: string]: Json }, key?: string): void {
-    if (value === null || value === undefined) return;
-    if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object' && value[0] !== null) {
+  /** The copy of a value with every leaf under it filtered; `owner` is the disposition of the subject it belongs to. */
+  private visit(value: Json, schemaPath: string, owner: Disposition | null, ownerRule: string | null): Json {
+    if (value === null || value === undefined) return value;
+    if (Array.isArray(value)) {
+      if (value.length === 0 || typeof value[0] !== 'object' || value[0] === null) return this.leafValue(value, schemaPath, owner, ownerRule);
       const itemPath = childPath(schemaPath, '[]');
-      for (let i = 0; i < value.length; i += 1) this.walk(value[i]!, { parent: path, name: i }, itemPath, owner, ownerRule);
-      return;
-    }
-    if (!Array.isArray(value) && typeof value === 'object') {
-      let o = owner;
-      let r = ownerRule;
-      const linked = value.linkedSubjectId;
-      if (o === null && typeof linked === 'string' && this.roles.has(linked)) {
-        o = this.roles.get(linked)!;
-        r = this.ruleOfRole.get(linked)!;
+      const out: Json[] = new Array(value.length);
+      for (let i = 0; i < value.length; i += 1) {
+        this.at.push(i);
+        out[i] = this.visit(value[i]!, itemPath, owner, ownerRule);
+        this.at.pop();
       }
-      // Rule 5 (safeguards): addresses only to city and country.
-      if (this.ctx.mode === 'safeguards' && /addresses\[\]$|recipientAddress$/.test(schemaPath) && (value.street || value.postcode)) {
-        value.street = null;
-        value.postcode = null;
-        this.act(path, 'GENERALISED', RULES.thirdCountry, 'to city and country');
-      }
-      for (const k in value) this.walk(value[k]!, { parent: path, name: k }, childPath(schemaPath, k), o, r, value, k);
-      return;
+      return out;
     }
-    if (!parent || key === undefined || isEmpty(value)) return;
+    if (typeof value === 'object') return this.visitObject(value, schemaPath, owner, ownerRule);
+    return this.leafValue(value, schemaPath, owner, ownerRule);
+  }
+
+  private visitObject(value: Obj, schemaPath: string, owner: Disposition | null, ownerRule: string | null): Obj {
+    let o = owner;
+    let r = ownerRule;
+    const linked = value.linkedSubjectId;
+    if (o === null && typeof linked === 'string' && this.roles.has(linked)) {
+      o = this.roles.get(linked)!;
+      r = this.ruleOfRole.get(linked)!;
+    }
+    // Rule 5 (safeguards): addresses only to city and country.
+    const generalise = this.ctx.mode === 'safeguards' && addressAt(schemaPath) && Boolean(value.street || value.postcode);
+    if (generalise) this.act('GENERALISED', RULES.thirdCountry, 'to city and country');
+    const out: Obj = {};
+    for (const k in value) {
+      if (generalise && (k === 'street' || k === 'postcode')) {
+        out[k] = null;
+        continue;
+      }
+      this.at.push(k);
+      out[k] = this.visit(value[k]!, childPath(schemaPath, k), o, r);
+      this.at.pop();
+    }
+    if (generalise) {
+      out.street ??= null;
+      out.postcode ??= null;
+    }
+    return out;
+  }
+
+  /** A leaf: a string, a number, a boolean, or a list of them; the field is the last name of `at`. */
+  private leafValue(value: Json, schemaPath: string, owner: Disposition | null, ownerRule: string | null): Json {
+    if (isEmpty(value)) return Array.isArray(value) ? [] : value;
     const leafSchemaPath = Array.isArray(value) ? childPath(schemaPath, '[]') : schemaPath;
     // A leaf the schema does not tag counts as personal data (fail closed), and its text is scanned.
     const tag: DataProtectionTag = this.ctx.policy.tags.get(leafSchemaPath) ?? 'identifier';
-    if (!PERSONAL.includes(tag)) return;
-    this.leaf(parent, key, value, path, tag, owner, ownerRule);
-    if (parent[key] === value && (this.ctx.policy.untagged.has(leafSchemaPath) || !this.ctx.policy.tags.has(leafSchemaPath)) && tag !== 'free-text') this.mask(parent, key, value, path);
+    if (!PERSONAL.includes(tag)) return Array.isArray(value) ? value.slice() : value;
+    const after = this.leaf(value, tag, owner, ownerRule);
+    if (after !== value) return after;
+    if ((this.ctx.policy.untagged.has(leafSchemaPath) || !this.ctx.policy.tags.has(leafSchemaPath)) && tag !== 'free-text') return this.mask(value);
+    return Array.isArray(value) ? value.slice() : value;
   }
 
   /**
@@ -286,93 +324,96 @@ class Filter {
    * year, a document number that contains the full date (a Belgian national register number,
    * YY.MM.DD-…) does not go either.
    */
-  private dropDerivedDocuments(subject: { [key: string]: Json }, at: Where): void {
+  private dropDerivedDocuments(subject: Obj): Obj {
     const dob = typeof subject.dateOfBirth === 'string' ? /^(\d{2})(\d{2})-(\d{2})-(\d{2})$/.exec(subject.dateOfBirth) : null;
-    if (!dob || !Array.isArray(subject.documents)) return;
+    if (!dob || !Array.isArray(subject.documents)) return subject;
     const [, , yy, mm, dd] = dob as unknown as [string, string, string, string, string];
     const forms = [`${yy}${mm}${dd}`, `${dd}${mm}${yy}`];
-    const documents = subject.documents as { [key: string]: Json }[];
+    const documents = subject.documents as Obj[];
     const keep: Json[] = [];
     documents.forEach((d, j) => {
       const digits = String(d.number ?? '').replace(/\D/g, '');
-      if (forms.some((f) => digits.includes(f))) this.act({ parent: { parent: at, name: 'documents' }, name: j }, 'REMOVED', RULES.thirdCountry, 'carries the date of birth');
+      if (forms.some((f) => digits.includes(f))) this.act('REMOVED', RULES.thirdCountry, 'carries the date of birth', 'documents', j);
       else keep.push(d);
     });
-    subject.documents = keep;
+    return keep.length === documents.length ? subject : { ...subject, documents: keep };
   }
 
-  private remove(parent: { [key: string]: Json }, key: string, path: Where, rule: string, detail: string | null = null): void {
-    parent[key] = Array.isArray(parent[key]) ? [] : null;
-    this.act(path, 'REMOVED', rule, detail);
+  private remove(value: Json, rule: string, detail: string | null = null): Json {
+    this.act('REMOVED', rule, detail);
+    return Array.isArray(value) ? [] : null;
   }
 
-  /** Rule 7 on one string: first what the notice declares and this destination may not have, then the patterns. */
-  private mask(parent: { [key: string]: Json }, key: string, value: Json, path: Where): void {
+  /** Rule 7 on one string (or each of a list): first what the notice declares and this destination may not have, then the patterns. */
+  private mask(value: Json): Json {
     if (typeof value !== 'string') {
-      if (Array.isArray(value)) value.forEach((item, i) => this.mask(value as unknown as { [key: string]: Json }, String(i), item, { parent: path, name: i }));
-      return;
+      if (!Array.isArray(value)) return value;
+      const out: Json[] = new Array(value.length);
+      for (let i = 0; i < value.length; i += 1) {
+        this.at.push(i);
+        out[i] = this.mask(value[i]!);
+        this.at.pop();
+      }
+      return out;
     }
     let text = value;
-    const counts = new Map<string, number>();
-    const add = (found: Partial<Record<string, number>>) => {
-      for (const [k, n] of Object.entries(found)) counts.set(k, (counts.get(k) ?? 0) + (n ?? 0));
-    };
+    const counts: Record<string, number> = {};
     if (!this.ctx.declared.empty) {
       const declared = this.ctx.declared.mask(text);
       text = declared.text;
-      add(declared.counts);
+      addCounts(counts, declared.counts);
     }
     if (this.ctx.maskFreeText) {
       const patterns = this.ctx.memo ? this.ctx.memo.maskIdentifiers(text) : maskIdentifiers(text);
       text = patterns.text;
-      add(patterns.counts);
+      addCounts(counts, patterns.counts);
     }
-    if (text === value) return;
-    parent[key] = text;
-    this.act(path, 'MASKED', RULES.freeText, [...counts].sort().map(([k, n]) => `${n} ${k}`).join(', '));
+    if (text === value) return value;
+    this.act('MASKED', RULES.freeText, Object.entries(counts).sort().map(([k, n]) => `${n} ${k}`).join(', '));
+    return text;
   }
 
-  private leaf(parent: { [key: string]: Json }, key: string, value: Json, path: Where, tag: DataProtectionTag, owner: Disposition | null, ownerRule: string | null): void {
+  /** What a personal leaf becomes for this destination (the value itself when it travels unchanged). */
+  private leaf(value: Json, tag: DataProtectionTag, owner: Disposition | null, ownerRule: string | null): Json {
     // Rule 7: the notice's own free text travels, with identifiers masked where needed.
-    if (tag === 'free-text' && owner === null) return this.mask(parent, key, value, path);
-    const { disposition, rule } = owner !== null ? { disposition: owner, rule: ownerRule! } : unlinkedDisposition(this.ctx);
-    if (disposition === 'remove') return this.remove(parent, key, path, rule);
-    if (tag === 'special-category' && !this.ctx.specialAllowed) return this.remove(parent, key, path, RULES.specialCategories);
+    if (tag === 'free-text' && owner === null) return this.mask(value);
+    const { disposition, rule } = owner !== null ? { disposition: owner, rule: ownerRule! } : this.unlinked;
+    if (disposition === 'remove') return this.remove(value, rule);
+    if (tag === 'special-category' && !this.ctx.specialAllowed) return this.remove(value, RULES.specialCategories);
+    const field = String(this.at[this.at.length - 1]);
     if (disposition === 'pseudonymise') {
-      if (tag !== 'identifier') return this.remove(parent, key, path, RULES.victimsWitnesses);
-      parent[key] = Array.isArray(value) ? value.map((v) => pseudonym(this.ctx.key, key, String(v))) : pseudonym(this.ctx.key, key, String(value));
-      this.act(path, 'PSEUDONYMISED', RULES.pseudonyms);
-      return;
+      if (tag !== 'identifier') return this.remove(value, RULES.victimsWitnesses);
+      const pseudonymised = Array.isArray(value) ? value.map((v) => pseudonym(this.ctx.key, field, String(v))) : pseudonym(this.ctx.key, field, String(value));
+      this.act('PSEUDONYMISED', RULES.pseudonyms);
+      return pseudonymised;
     }
-    if (tag === 'free-text') return this.mask(parent, key, value, path);
+    if (tag === 'free-text') return this.mask(value);
     // Rule 5 (safeguards): date of birth to the year.
-    if (this.ctx.mode === 'safeguards' && key === 'dateOfBirth' && typeof value === 'string' && value.length > 4) {
-      parent[key] = value.slice(0, 4);
-      this.act(path, 'GENERALISED', RULES.thirdCountry, 'to the year');
+    if (this.ctx.mode === 'safeguards' && field === 'dateOfBirth' && typeof value === 'string' && value.length > 4) {
+      this.act('GENERALISED', RULES.thirdCountry, 'to the year');
+      return value.slice(0, 4);
     }
+    return value;
   }
 }
 
 /** Does the copy still carry personal data (a non-empty identifier, quasi-identifier or special field)? */
 function carriesPersonalData(policy: Policy, notice: Notice): boolean {
-  if (notice.subjects.length > 0) return true;
-  let found = false;
-  const visit = (value: unknown, schemaPath: string): void => {
-    if (found || value === null || value === undefined) return;
-    if (Array.isArray(value)) {
-      if (value.length > 0 && typeof value[0] === 'object') value.forEach((v) => visit(v, `${schemaPath}[]`));
-      else if (value.length > 0) visit(value[0], `${schemaPath}[]`);
-      return;
-    }
-    if (typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) visit(v, schemaPath ? `${schemaPath}.${k}` : k);
-      return;
-    }
-    const tag = policy.tags.get(schemaPath) ?? 'identifier';
-    if (tag === 'identifier' || tag === 'quasi-identifier' || tag === 'special-category') found = true;
-  };
-  visit(notice, '');
-  return found;
+  return notice.subjects.length > 0 || holdsPersonal(policy, notice, '');
+}
+
+function holdsPersonal(policy: Policy, value: unknown, schemaPath: string): boolean {
+  if (value === null || value === undefined) return false;
+  if (Array.isArray(value)) {
+    if (value.length > 0 && typeof value[0] === 'object') return value.some((v) => holdsPersonal(policy, v, `${schemaPath}[]`));
+    return value.length > 0 && holdsPersonal(policy, value[0], `${schemaPath}[]`);
+  }
+  if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (holdsPersonal(policy, v, schemaPath ? `${schemaPath}.${k}` : k)) return true;
+    return false;
+  }
+  const tag = policy.tags.get(schemaPath) ?? 'identifier';
+  return tag === 'identifier' || tag === 'quasi-identifier' || tag === 'special-category';
 }
 
 /**
@@ -443,15 +484,17 @@ function withheldDeclarations(ctx: FilterContext, notice: Notice): Declared[] {
     }
   }
   const unlinked = unlinkedDisposition(ctx).disposition;
-  const of = (id: string | null) => (id !== null && disposition.has(id) ? disposition.get(id)! : unlinked);
-  for (const v of notice.vehicles) if (of(v.linkedSubjectId) !== 'keep') out.push(...numberDeclared(v.licencePlate), ...numberDeclared(v.vin));
-  for (const f of notice.financial) if (of(f.linkedSubjectId) !== 'keep') out.push(...numberDeclared(f.value), ...nameDeclared(f.holderName));
+  for (const v of notice.vehicles) if (dispositionOf(disposition, unlinked, v.linkedSubjectId) !== 'keep') out.push(...numberDeclared(v.licencePlate), ...numberDeclared(v.vin));
+  for (const f of notice.financial) if (dispositionOf(disposition, unlinked, f.linkedSubjectId) !== 'keep') out.push(...numberDeclared(f.value), ...nameDeclared(f.holderName));
   for (const p of notice.parcels) {
     if (unlinked !== 'keep') out.push(...numberDeclared(p.trackingNumber), ...nameDeclared(p.senderName), ...nameDeclared(p.recipientName));
     if ((unlinked !== 'keep' || ctx.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street));
   }
   return out;
 }
+
+const dispositionOf = (bySubject: Map<string, Disposition>, unlinked: Disposition, id: string | null): Disposition =>
+  id !== null && bySubject.has(id) ? bySubject.get(id)! : unlinked;
 
 /**
  * What a copy tells its recipient about what was withheld: which fields, never who (a removed

@@ -54,7 +54,8 @@ const DOT = String.raw`(?:\.|\s*[\[({<]\s*(?:dot|punt|point|\.)\s*[\])}>]\s*|\s+
 
 const PATTERNS: Pattern[] = [
   // Dates of birth where the text says so (born, geboren, né, °, DOB): the date, in any usual form.
-  { kind: 'date-of-birth', regex: new RegExp(String.raw`(?<=\b(?:born(?: on)?|geboren(?: op)?|geb\.|n[ée]e?(?: le)?|date of birth|dob|°)\s*:?\s*)${WRITTEN_DATE}`, 'giu'), guard: /born|geboren|geb\.|n[ée]e?\b|dob|date of birth|°/i },
+  // The words, then the date as group 1 (what is masked): a lookbehind made every position of every text a search.
+  { kind: 'date-of-birth', regex: new RegExp(String.raw`\b(?:born(?: on)?|geboren(?: op)?|geb\.|n[ée]e?(?: le)?|date of birth|dob|°)\s*:?\s*(${WRITTEN_DATE})`, 'giud'), guard: /born|geboren|geb\.|n[ée]e?\b|dob|date of birth|°/i },
   { kind: 'email', regex: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g },
   // Obfuscated: drugs.boss [at] example [dot] nl, jan (at) politie.nl, name at domain dot be.
   {
@@ -107,14 +108,13 @@ const ANY = /[0-9@]|[\[({<]\s*at\s*[\])}>]|\sat\s/i;
 export function findIdentifiers(text: string): Finding[] {
   const findings: Finding[] = [];
   if (!ANY.test(text)) return findings;
-  const overlaps = (start: number, end: number) => findings.some((f) => start < f.end && f.start < end);
   for (const { kind, regex, accept, guard } of PATTERNS) {
     if (guard && !guard.test(text)) continue;
     for (const match of text.matchAll(regex)) {
-      const start = match.index;
-      const end = start + match[0].length;
-      if (accept && !accept(match[0])) continue;
-      if (!overlaps(start, end)) findings.push({ kind, start, end });
+      // A pattern with a group masks only the group (the words that announce it stay).
+      const [start, end] = match.indices?.[1] ?? [match.index, match.index + match[0].length];
+      if (accept && !accept(match[1] ?? match[0])) continue;
+      if (!findings.some((f) => start < f.end && f.start < end)) findings.push({ kind, start, end });
     }
   }
   return findings.sort((a, b) => a.start - b.start);

@@ -249,3 +249,20 @@ describe('filtering once per kind of treatment (decide’s memo)', () => {
     expect(compared).toBe(48);
   });
 });
+
+describe('the notice decided on', () => {
+  it('is never changed: every destination filters the decoded notice itself, without a copy made first', () => {
+    const given = notice({
+      subjects: [suspect, witness, victim, contact],
+      summary: 'Kevin Peeters called +32 470 12 34 56; the witness Lies Janssens lives at Kerkstraat 12.',
+    });
+    const before = structuredClone(given);
+    const memo = new FilterMemo();
+    const decisions = ['NL', 'FR', 'LU', 'US', 'CO', 'DE-NW'].map((destination) => decide(policy, keys, { notice: given, origin: 'BE', destination, now }, memo));
+    // The destinations were really filtered (so the walk ran over every kind of treatment)...
+    expect(decisions.map((d) => d.status)).toEqual(expect.arrayContaining(['DELIVERED_FILTERED', 'HELD_FOR_REVIEW']));
+    expect(decisions.flatMap((d) => d.fieldActions.map((a) => a.action))).toEqual(expect.arrayContaining(['REMOVED', 'MASKED', 'PSEUDONYMISED', 'GENERALISED']));
+    // ...and the notice is as it was decoded.
+    expect(given).toEqual(before);
+  });
+});
