@@ -21,17 +21,31 @@ const RECEIVED: ReadonlySet<EuLiaison.DeliveryStatus> = new Set(['DELIVERED', 'D
 
 const heldKey = (noticeId: string, destination: string): string => `${noticeId}:${destination}`;
 
-function merge(earlier: DeliveryReport | undefined, report: DeliveryReport): DeliveryReport {
+/**
+ * What the ledger keeps of a notice's reports: who sent it, under which case, and where each
+ * copy stands. Not the reasons, rules and field actions, which the reports topics keep: the
+ * ledger holds every notice ever sent, and full reports made a gateway's heap (and its garbage
+ * collection) grow with the history.
+ */
+export interface Delivered {
+  noticeId: string;
+  caseRef: string;
+  origin: string;
+  destinations: Array<{ destination: string; status: EuLiaison.DeliveryStatus }>;
+}
+
+function merge(earlier: Delivered | undefined, report: DeliveryReport): Delivered {
+  const outcomes = report.destinations.map(({ destination, status }) => ({ destination, status }));
+  if (!earlier) return { noticeId: report.noticeId, caseRef: report.caseRef, origin: report.origin, destinations: outcomes };
   // A later report (a correction, a DPO decision) updates the destinations it names.
-  if (!earlier) return report;
   const destinations = new Map(earlier.destinations.map((d) => [d.destination, d]));
-  for (const d of report.destinations) destinations.set(d.destination, d);
+  for (const d of outcomes) destinations.set(d.destination, d);
   return { ...earlier, destinations: [...destinations.values()] };
 }
 
 /** What the processor reads: the deliveries so far (a batch sees its own earlier records). */
 export interface LedgerView extends NoticeHistory {
-  get(noticeId: string): DeliveryReport | undefined;
+  get(noticeId: string): Delivered | undefined;
   reachedDestinations(noticeId: string): string[];
   heldCopy(noticeId: string, destination: string): EuLiaison.NoticeCopy | undefined;
 }
@@ -44,7 +58,7 @@ export type LedgerEntry =
   | { kind: 'permission'; permission: EuLiaison.ForwardingPermission };
 
 abstract class LedgerReads implements LedgerView {
-  abstract get(noticeId: string): DeliveryReport | undefined;
+  abstract get(noticeId: string): Delivered | undefined;
 
   apply(entry: LedgerEntry): void {
     switch (entry.kind) {
@@ -87,7 +101,7 @@ abstract class LedgerReads implements LedgerView {
 }
 
 export class DeliveryLedger extends LedgerReads {
-  private readonly reports = new Map<string, DeliveryReport>();
+  private readonly reports = new Map<string, Delivered>();
   /** Destinations whose latest outcome is HELD_FOR_REVIEW, since when (for the metrics). */
   private readonly waiting = new Map<string, { origin: string; destination: string; since: number }>();
   /** Copies held for the origin's DPO, by noticeId:destination. */
@@ -119,7 +133,7 @@ export class DeliveryLedger extends LedgerReads {
     this.heldCopies.set(heldKey(copy.notice.noticeId, copy.destination), copy);
   }
 
-  get(noticeId: string): DeliveryReport | undefined {
+  get(noticeId: string): Delivered | undefined {
     return this.reports.get(noticeId);
   }
 
@@ -138,7 +152,7 @@ export class DeliveryLedger extends LedgerReads {
 }
 
 export class LedgerBatch extends LedgerReads {
-  private readonly reports = new Map<string, DeliveryReport>();
+  private readonly reports = new Map<string, Delivered>();
   private readonly heldCopies = new Map<string, EuLiaison.NoticeCopy>();
   private readonly permissions = new Map<string, PermissionRecord>();
   private readonly pending: Array<() => void> = [];
@@ -166,7 +180,7 @@ export class LedgerBatch extends LedgerReads {
     this.pending.push(() => this.ledger.hold(copy));
   }
 
-  get(noticeId: string): DeliveryReport | undefined {
+  get(noticeId: string): Delivered | undefined {
     return this.reports.get(noticeId) ?? this.ledger.get(noticeId);
   }
 

@@ -239,7 +239,8 @@ class Filter {
     }
     this.at.pop();
     const copy: Obj = {};
-    for (const key in source) {
+    // Own fields only: a record decoded by avsc also enumerates its prototype's methods (clone, toBuffer, …).
+    for (const key of Object.keys(source)) {
       const value = source[key]!;
       if (key === 'subjects') copy[key] = kept;
       else if (isEmpty(value)) copy[key] = Array.isArray(value) ? [] : value;
@@ -290,7 +291,7 @@ class Filter {
     const generalise = this.ctx.mode === 'safeguards' && addressAt(schemaPath) && Boolean(value.street || value.postcode);
     if (generalise) this.act('GENERALISED', RULES.thirdCountry, 'to city and country');
     const out: Obj = {};
-    for (const k in value) {
+    for (const k of Object.keys(value)) {
       if (generalise && (k === 'street' || k === 'postcode')) {
         out[k] = null;
         continue;

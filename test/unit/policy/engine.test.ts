@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { loadContract } from '../../../services/shared/contract.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { chooseAgreement, decide, type Decision, type DecisionInput, FilterMemo, pseudonym } from '../../../services/policy/engine.ts';
 import { loadPolicy } from '../../../services/policy/policy.ts';
 import { contact, notice, person, suspect, victim, witness } from '../../fixtures/notices.ts';
@@ -264,5 +266,20 @@ describe('the notice decided on', () => {
     expect(decisions.flatMap((d) => d.fieldActions.map((a) => a.action))).toEqual(expect.arrayContaining(['REMOVED', 'MASKED', 'PSEUDONYMISED', 'GENERALISED']));
     // ...and the notice is as it was decoded.
     expect(given).toEqual(before);
+  });
+});
+
+describe('a notice as the gateway decodes it', () => {
+  it('is decided exactly as the same notice in plain objects: the methods avsc puts on a record are not fields', () => {
+    const { types } = loadContract();
+    const plain = notice({ subjects: [suspect, witness, victim, contact] });
+    const decoded = types.notice.fromBuffer(types.notice.toBuffer(plain)) as EuLiaison.Notice;
+    expect(Object.getPrototypeOf(decoded)).not.toBe(Object.prototype); // a record of avsc's, with methods
+    for (const destination of ['NL', 'FR', 'LU', 'US', 'CO']) {
+      const fromPlain = decide(policy, keys, { notice: plain, origin: 'BE', destination, now });
+      const fromDecoded = decide(policy, keys, { notice: decoded, origin: 'BE', destination, now });
+      expect(fromDecoded.fieldActions).toEqual(fromPlain.fieldActions);
+      expect(JSON.parse(JSON.stringify(fromDecoded))).toEqual(JSON.parse(JSON.stringify(fromPlain)));
+    }
   });
 });
