@@ -15,6 +15,7 @@ import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { partyOfTopic, SERVICE_GROUP_PREFIXES, SERVICE_PRINCIPALS, topics } from '../shared/topology.ts';
+import { AuditCheckpoints, CHECKPOINT_EVERY, type Permission } from './audit-checkpoints.ts';
 import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
 import { DeliveryLedger, followReports, type LedgerView } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -155,7 +156,10 @@ export class Gateway {
   private consumer?: Consumer;
   private ledgerReader?: TopicReader;
   private auditReader?: TopicReader;
-  private readonly verifier = new ChainVerifier();
+  private verifier = new ChainVerifier();
+  private readonly checkpoints: AuditCheckpoints;
+  /** Records how far the audit trail is verified now (set once the trail is followed). */
+  private checkpoint?: () => Promise<void>;
   private readonly attempts: AttemptLog;
   /** Audit events this process committed, in order, until the audit reader reads them back. */
   private written: Array<{ event: AuditEvent; bytes: Buffer }> = [];
@@ -182,6 +186,7 @@ export class Gateway {
     this.chain = new AuditChain(`gateway-${instanceId}`);
     this.now = options.now ?? Date.now;
     this.attempts = new AttemptLog(this.kafka, this.registry, this.groupId, instanceId, this.now);
+    this.checkpoints = new AuditCheckpoints(this.kafka, this.registry, instanceId, logger, this.now);
   }
 
   /** Consuming, the consumer alive, and no assigned partition stalled. */
@@ -273,6 +278,10 @@ export class Gateway {
     await this.progressAdmin?.disconnect();
     await this.ledgerReader?.stop();
     await this.auditReader?.stop();
+    // What this process verified, for the next start (after the reader stopped: nothing moves any more);
+    // not waited for long on a cluster that does not answer (a lost checkpoint only lengthens the next start).
+    await Promise.race([this.checkpoint?.(), sleep(5_000)]);
+    await this.checkpoints.stop();
   }
 
   /** Copies waiting for their origin's DPO, for the held-copy metrics. */
@@ -345,19 +354,39 @@ export class Gateway {
       this.registry.idFor(topics.held, 'noticeCopy'),
       this.registry.idFor(topics.heldDecisions, 'heldDecision'),
       this.registry.idFor(topics.gatewayAttempts, 'batchAttempt'),
+      this.registry.idFor(topics.gatewayCheckpoints, 'auditCheckpoint'),
     ]);
   }
 
   /**
-   * Follows the audit topic from its first event: verifies every chain as events arrive
-   * (liaison_audit_chain_intact; rule 13) and returns the last committed event of this
+   * Follows the audit topic from the newest checkpoint (or its first event): verifies every chain
+   * as events arrive (liaison_audit_chain_intact; rule 13), writes a checkpoint every
+   * CHECKPOINT_EVERY events and once caught up, and returns the last committed event of this
    * instance's chain, so a restart continues it.
    */
   private async followAudit(): Promise<ChainHead> {
     const { logger, metrics } = this.options;
-    const last = new Map<string, ChainHead>();
-    metrics.auditIntact.set(1);
-    this.auditReader = await readFromStart(this.kafka, { topics: [topics.audit], groupPrefix: 'liaison.gateway.audit.', follow: true, progress: { logger, what: 'the audit trail' } }, async (message) => {
+    const prefix = await this.checkpoints.load();
+    const permissions: Permission[] = [...(prefix?.permissions ?? [])];
+    for (const p of permissions) this.ledger.permit(p.permissionId, { provider: p.provider, grantedTo: p.grantedTo, noticeId: p.noticeId });
+    if (prefix) {
+      this.verifier = ChainVerifier.resume(prefix);
+      logger.info('audit trail resumed from a checkpoint', { nextOffset: prefix.nextOffset, events: prefix.events, chains: prefix.chains.size, intact: !prefix.broken });
+    }
+    const last = new Map<string, ChainHead>(this.verifier.chains);
+    metrics.auditIntact.set(this.verifier.broken ? 0 : 1);
+    metrics.auditEvents.set(this.verifier.events);
+    let nextOffset = prefix?.nextOffset ?? 0;
+    let sinceCheckpoint = 0;
+    const checkpoint = () => {
+      sinceCheckpoint = 0;
+      return this.checkpoints.save({ nextOffset, events: this.verifier.events, chains: new Map(this.verifier.chains), broken: this.verifier.broken, permissions: [...permissions] });
+    };
+    this.checkpoint = checkpoint;
+    const from = new Map([[`${topics.audit}:0`, nextOffset]]);
+    this.auditReader = await readFromStart(this.kafka, { topics: [topics.audit], groupPrefix: 'liaison.gateway.audit.', follow: true, from, progress: { logger, what: 'the audit trail' } }, async (message) => {
+      nextOffset = Number(message.offset) + 1;
+      sinceCheckpoint += 1;
       let event: AuditEvent;
       // An event this process wrote, read back byte for byte as written: its hash was computed when it was
       // appended, so it is verified without decoding and hashing it again (any other byte is read in full).
@@ -376,7 +405,9 @@ export class Gateway {
       last.set(event.chain, { sequence: event.sequence, hash: event.hash });
       // Rule 11: a forward may cite a permission only once the gateway delivered it.
       if (event.action === 'FORWARDING_PERMITTED' && event.origin && event.destination && event.noticeId && event.details.permissionId) {
-        this.ledger.permit(event.details.permissionId, { provider: event.origin, grantedTo: event.destination, noticeId: event.noticeId });
+        const permission = { permissionId: event.details.permissionId, provider: event.origin, grantedTo: event.destination, noticeId: event.noticeId };
+        permissions.push(permission);
+        this.ledger.permit(permission.permissionId, { provider: permission.provider, grantedTo: permission.grantedTo, noticeId: permission.noticeId });
       }
       const known = this.verifier.broken;
       const broken = this.verifier.add(event, message.offset, own?.event.hash);
@@ -385,8 +416,10 @@ export class Gateway {
         metrics.auditIntact.set(0);
         if (!known) logger.error('audit chain broken', { chain: broken.chain, sequence: broken.sequence, offset: broken.offset, problem: broken.problem });
       }
+      if (sinceCheckpoint >= CHECKPOINT_EVERY) void checkpoint();
     });
     await this.auditReader.caughtUp;
+    if (sinceCheckpoint > 0) void checkpoint();
     return last.get(this.chain.chain) ?? this.chain.snapshot();
   }
 

@@ -77,6 +77,15 @@ export class ChainVerifier {
   events = 0;
   broken: BrokenLink | null = null;
 
+  /** Continues from a verified prefix (a checkpoint): the heads of its chains, its count, its broken link. */
+  static resume(prefix: VerifyResult): ChainVerifier {
+    const verifier = new ChainVerifier();
+    for (const [chain, head] of prefix.chains) verifier.chains.set(chain, { ...head });
+    verifier.events = prefix.events;
+    verifier.broken = prefix.broken;
+    return verifier;
+  }
+
   /**
    * Returns the broken link this event reveals (or revealed earlier), else null. `computedHash`:
    * the hash this process computed when it appended these very bytes (no need to hash them again).

@@ -25,6 +25,7 @@ export const TOP_LEVEL = {
   receipt: 'eu.liaison.Receipt',
   forwardingPermission: 'eu.liaison.ForwardingPermission',
   batchAttempt: 'eu.liaison.BatchAttempt',
+  auditCheckpoint: 'eu.liaison.AuditCheckpoint',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
 
@@ -39,6 +40,7 @@ export interface ContractRecords {
   receipt: EuLiaison.Receipt;
   forwardingPermission: EuLiaison.ForwardingPermission;
   batchAttempt: EuLiaison.BatchAttempt;
+  auditCheckpoint: EuLiaison.AuditCheckpoint;
 }
 // Every contract name has its type, and no other: the compiler refuses this line otherwise.
 const everyNameTyped: [ContractName, keyof ContractRecords] extends [keyof ContractRecords, ContractName] ? true : never = true;

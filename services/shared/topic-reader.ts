@@ -22,6 +22,11 @@ export async function readFromStart(
     onBatch?: (topic: string, partition: number, lag: number) => void;
     /** Says every 30 s, while not caught up, which partitions are still behind and where: a long start is never silent. */
     progress?: { logger: Logger; what: string };
+    /**
+     * Where to start instead of the beginning, by `topic:partition` (a checkpoint of what was read
+     * before). Records before it are never handed on, also if kafkajs loses the seek.
+     */
+    from?: ReadonlyMap<string, number>;
   },
   onMessage: (message: KafkaMessage, topic: string, partition: number) => Promise<void>,
 ): Promise<TopicReader> {
@@ -30,7 +35,8 @@ export async function readFromStart(
   const ends = new Map<string, number>();
   for (const topic of options.topics) {
     for (const p of await admin.fetchTopicOffsets(topic)) {
-      if (Number(p.high) > Number(p.low)) ends.set(`${topic}:${p.partition}`, Number(p.high));
+      const key = `${topic}:${p.partition}`;
+      if (Number(p.high) > Math.max(Number(p.low), options.from?.get(key) ?? 0)) ends.set(key, Number(p.high));
     }
   }
   // A group of its own per reader: nothing is ever read from a committed position.
@@ -64,8 +70,9 @@ export async function readFromStart(
     autoCommit: true,
     autoCommitInterval: 200,
     eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      const from = options.from?.get(`${batch.topic}:${batch.partition}`) ?? 0;
       for (const [i, message] of batch.messages.entries()) {
-        await onMessage(message, batch.topic, batch.partition);
+        if (Number(message.offset) >= from) await onMessage(message, batch.topic, batch.partition);
         resolveOffset(message.offset);
         // A long batch of a long history must not outlast the session: the group would drop the
         // reader and it would read the batch again (kafkajs sends at most one per interval).
@@ -77,6 +84,10 @@ export async function readFromStart(
       await heartbeat();
     },
   });
+  for (const [key, offset] of options.from ?? []) {
+    const at = key.lastIndexOf(':');
+    consumer.seek({ topic: key.slice(0, at), partition: Number(key.slice(at + 1)), offset: String(offset) });
+  }
   // A partition whose last records are only a transaction marker yields no batch: its
   // committed position (kafkajs commits past markers) tells instead.
   const poll = setInterval(() => {

@@ -22,6 +22,8 @@ export const topics = {
   heldDecisions: 'liaison.held.decisions',
   /** The gateway's attempts per outbox partition (eu.liaison.BatchAttempt), compacted; gateway only. */
   gatewayAttempts: 'liaison.gateway.attempts',
+  /** How far the gateway has verified the audit trail (eu.liaison.AuditCheckpoint), compacted; gateway only. */
+  gatewayCheckpoints: 'liaison.gateway.checkpoints',
 } as const;
 
 /** The party a per-party topic belongs to (`liaison.outbox.BE` → BE), or null for any other topic. */
@@ -73,6 +75,7 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
     { name: topics.held, partitions: 3, config: { 'retention.ms': '-1' } },
     { name: topics.heldDecisions, partitions: 1, config: { 'retention.ms': '-1' } },
     { name: topics.gatewayAttempts, partitions: 1, config: { 'cleanup.policy': 'compact' } },
+    { name: topics.gatewayCheckpoints, partitions: 1, config: { 'cleanup.policy': 'compact' } },
   ];
 }
 
@@ -145,7 +148,7 @@ export function serviceAclPlan(parties: readonly Party[]): AclSpec[] {
     ...grant('gateway', [...outboxes, topics.heldDecisions], ['READ', 'DESCRIBE']),
     ...grant('gateway', [...inboxes, topics.dlq], ['WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
     ...grant('gateway', [...reports, topics.audit, topics.held], ['READ', 'WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
-    ...grant('gateway', [topics.gatewayAttempts], ['READ', 'WRITE', 'DESCRIBE']),
+    ...grant('gateway', [topics.gatewayAttempts, topics.gatewayCheckpoints], ['READ', 'WRITE', 'DESCRIBE']),
     { principal: `User:${SERVICE_PRINCIPALS.gateway}`, resource: 'CLUSTER', pattern: 'LITERAL', name: CLUSTER_RESOURCE, operation: 'DESCRIBE_CONFIGS' },
     ...prefixed('gateway', 'GROUP', SERVICE_GROUP_PREFIXES.gateway, ['READ', 'DESCRIBE', 'DELETE']),
     ...prefixed('gateway', 'TRANSACTIONAL_ID', `${SERVICE_GROUP_PREFIXES.gateway}.`, ['WRITE', 'DESCRIBE']),

@@ -10,6 +10,7 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy": EuLiaison.NoticeCopy;
@@ -20,6 +21,7 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -30,6 +32,7 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -40,6 +43,7 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -50,6 +54,7 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -60,6 +65,7 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -70,6 +76,7 @@ export type AvroType = {
     "eu.liaison.Receipt": EuLiaison.Receipt;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -80,6 +87,7 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission": EuLiaison.ForwardingPermission;
     "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -90,6 +98,18 @@ export type AvroType = {
     "eu.liaison.Receipt"?: never;
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt": EuLiaison.BatchAttempt;
+    "eu.liaison.AuditCheckpoint"?: never;
+} | {
+    "eu.liaison.Notice"?: never;
+    "eu.liaison.NoticeCopy"?: never;
+    "eu.liaison.DeliveryReport"?: never;
+    "eu.liaison.AuditEvent"?: never;
+    "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
+    "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint": EuLiaison.AuditCheckpoint;
 };
 
 export namespace EuLiaison {
@@ -948,5 +968,66 @@ export namespace EuLiaison {
          */
         instance: string;
         at: number;
+    }
+    export const ChainHeadAtSchema = "{\"type\":\"record\",\"name\":\"ChainHeadAt\",\"fields\":[{\"name\":\"chain\",\"type\":\"string\"},{\"name\":\"sequence\",\"type\":\"long\"},{\"name\":\"hash\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}";
+    export const ChainHeadAtName = "eu.liaison.ChainHeadAt";
+    export interface ChainHeadAt {
+        chain: string;
+        sequence: number;
+        hash: string;
+    }
+    export const PermissionAtSchema = "{\"type\":\"record\",\"name\":\"PermissionAt\",\"fields\":[{\"name\":\"permissionId\",\"type\":\"string\"},{\"name\":\"provider\",\"type\":\"string\"},{\"name\":\"grantedTo\",\"type\":\"string\"},{\"name\":\"noticeId\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}";
+    export const PermissionAtName = "eu.liaison.PermissionAt";
+    export interface PermissionAt {
+        permissionId: string;
+        provider: string;
+        grantedTo: string;
+        noticeId: string;
+    }
+    export const BrokenLinkAtSchema = "{\"type\":\"record\",\"name\":\"BrokenLinkAt\",\"fields\":[{\"name\":\"chain\",\"type\":\"string\"},{\"name\":\"sequence\",\"type\":\"long\"},{\"name\":\"offset\",\"type\":\"string\"},{\"name\":\"problem\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}";
+    export const BrokenLinkAtName = "eu.liaison.BrokenLinkAt";
+    export interface BrokenLinkAt {
+        chain: string;
+        sequence: number;
+        offset: string;
+        problem: string;
+    }
+    export const AuditCheckpointSchema = "{\"type\":\"record\",\"name\":\"AuditCheckpoint\",\"namespace\":\"eu.liaison\",\"doc\":\"How far a gateway instance has read and verified the audit trail, on liaison.gateway.checkpoints (compacted, one record per audit partition, written by the gateway principal only). A gateway that starts continues from the latest checkpoint instead of reading and hashing every event since the first: its start no longer grows with the history. `liaison audit verify` still verifies every chain from the first event.\",\"fields\":[{\"name\":\"partition\",\"type\":\"int\",\"doc\":\"the partition of liaison.audit\"},{\"name\":\"nextOffset\",\"type\":\"long\",\"doc\":\"every event before this offset has been read and verified\"},{\"name\":\"events\",\"type\":\"long\",\"doc\":\"events verified before nextOffset\"},{\"name\":\"chains\",\"doc\":\"the last verified event of every chain\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"ChainHeadAt\",\"fields\":[{\"name\":\"chain\",\"type\":\"string\"},{\"name\":\"sequence\",\"type\":\"long\"},{\"name\":\"hash\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}}},{\"name\":\"permissions\",\"doc\":\"rule 6: the forwarding permissions the gateway delivered (FORWARDING_PERMITTED events), which a forward may cite (rule 11)\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"PermissionAt\",\"fields\":[{\"name\":\"permissionId\",\"type\":\"string\"},{\"name\":\"provider\",\"type\":\"string\"},{\"name\":\"grantedTo\",\"type\":\"string\"},{\"name\":\"noticeId\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}}},{\"name\":\"broken\",\"doc\":\"the first broken link found, if any: a broken trail stays broken\",\"type\":[\"null\",{\"type\":\"record\",\"name\":\"BrokenLinkAt\",\"fields\":[{\"name\":\"chain\",\"type\":\"string\"},{\"name\":\"sequence\",\"type\":\"long\"},{\"name\":\"offset\",\"type\":\"string\"},{\"name\":\"problem\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}],\"default\":null},{\"name\":\"writtenBy\",\"type\":\"string\",\"doc\":\"the gateway instance\"},{\"name\":\"writtenAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const AuditCheckpointName = "eu.liaison.AuditCheckpoint";
+    /**
+     * How far a gateway instance has read and verified the audit trail, on liaison.gateway.checkpoints (compacted, one record per audit partition, written by the gateway principal only). A gateway that starts continues from the latest checkpoint instead of reading and hashing every event since the first: its start no longer grows with the history. `liaison audit verify` still verifies every chain from the first event.
+     */
+    export interface AuditCheckpoint {
+        /**
+         * the partition of liaison.audit
+         */
+        partition: number;
+        /**
+         * every event before this offset has been read and verified
+         */
+        nextOffset: number;
+        /**
+         * events verified before nextOffset
+         */
+        events: number;
+        /**
+         * the last verified event of every chain
+         */
+        chains: EuLiaison.ChainHeadAt[];
+        /**
+         * rule 6: the forwarding permissions the gateway delivered (FORWARDING_PERMITTED events), which a forward may cite (rule 11)
+         */
+        permissions: EuLiaison.PermissionAt[];
+        /**
+         * the first broken link found, if any: a broken trail stays broken
+         *
+         * Default: null
+         */
+        broken: null | EuLiaison.BrokenLinkAt;
+        /**
+         * the gateway instance
+         */
+        writtenBy: string;
+        writtenAt: number;
     }
 }

@@ -12,7 +12,7 @@ describe('topicPlan', () => {
     expect(topicPlan(parties).map((t) => t.name)).toEqual([
       'liaison.outbox.BE', 'liaison.inbox.BE', 'liaison.reports.BE',
       'liaison.outbox.DE-NW', 'liaison.inbox.DE-NW', 'liaison.reports.DE-NW',
-      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions', 'liaison.gateway.attempts',
+      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions', 'liaison.gateway.attempts', 'liaison.gateway.checkpoints',
     ]);
   });
 
@@ -63,11 +63,11 @@ describe('serviceAclPlan', () => {
   const codes = parties.map((p) => p.code);
 
   it('lets the gateway write inboxes, reports and its own topics, never an outbox or a held decision', () => {
-    expect(topicOps(gateway, 'WRITE')).toEqual([...codes.map(topics.inbox), ...codes.map(topics.reports), topics.audit, topics.dlq, topics.held, topics.gatewayAttempts].sort());
+    expect(topicOps(gateway, 'WRITE')).toEqual([...codes.map(topics.inbox), ...codes.map(topics.reports), topics.audit, topics.dlq, topics.held, topics.gatewayAttempts, topics.gatewayCheckpoints].sort());
   });
 
   it('lets the gateway read the outboxes, the held decisions and what it rebuilds its state from, never an inbox or the dead letters', () => {
-    expect(topicOps(gateway, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), topics.audit, topics.held, topics.heldDecisions, topics.gatewayAttempts].sort());
+    expect(topicOps(gateway, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), topics.audit, topics.held, topics.heldDecisions, topics.gatewayAttempts, topics.gatewayCheckpoints].sort());
   });
 
   it('lets the adapter read outboxes and reports and write only the held decisions', () => {

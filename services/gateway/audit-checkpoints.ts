@@ -1,0 +1,113 @@
+/**
+ * How far the audit trail has been read and verified, kept in Kafka (liaison.gateway.checkpoints,
+ * compacted, written and read by the gateway principal only): a gateway that starts resumes from
+ * the newest checkpoint instead of reading and hashing every event since the first, so its start
+ * does not grow with the history. Any instance's checkpoint will do: every instance verifies the
+ * same log. `liaison audit verify` still verifies every chain from the first event.
+ *
+ * A checkpoint beyond the end of the audit topic (a topic recreated under it) is not trusted: the
+ * gateway then reads from the start, as it does without one.
+ */
+import type { Kafka, Producer } from 'kafkajs';
+import type { ChainHead, VerifyResult } from '../shared/audit-chain.ts';
+import { isDeadLetterError } from '../shared/errors.ts';
+import type { EuLiaison } from '../shared/generated/contract-types.ts';
+import { IDEMPOTENT } from '../shared/kafka.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { ContractRegistry } from '../shared/registry.ts';
+import { readFromStart } from '../shared/topic-reader.ts';
+import { topics } from '../shared/topology.ts';
+
+export type AuditCheckpoint = EuLiaison.AuditCheckpoint;
+export type Permission = EuLiaison.PermissionAt;
+
+/** What a verifier knows after a prefix of the trail, and where that prefix ends. */
+export interface VerifiedPrefix extends VerifyResult {
+  nextOffset: number;
+  permissions: Permission[];
+}
+
+/** Events verified between two checkpoints. */
+export const CHECKPOINT_EVERY = 10_000;
+
+export class AuditCheckpoints {
+  private producer?: Producer;
+  /** One checkpoint is sent at a time; a newer one waits for it, and an older one still waiting is dropped. */
+  private sending: Promise<void> = Promise.resolve();
+  private queued?: VerifiedPrefix;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly registry: ContractRegistry,
+    private readonly instance: string,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  /** The newest checkpoint of the audit partition that the topic still holds, else undefined. */
+  async load(partition = 0): Promise<VerifiedPrefix | undefined> {
+    let newest: AuditCheckpoint | undefined;
+    await readFromStart(this.kafka, { topics: [topics.gatewayCheckpoints], groupPrefix: 'liaison.gateway.checkpoints.', follow: false }, async (message) => {
+      try {
+        const checkpoint = await this.registry.decode(message.value, 'auditCheckpoint');
+        if (checkpoint.partition === partition && (!newest || checkpoint.nextOffset > newest.nextOffset)) newest = checkpoint;
+      } catch (error) {
+        if (!isDeadLetterError(error)) throw error;
+        this.logger.warn('unreadable audit checkpoint ignored', { offset: message.offset, error: error.message });
+      }
+    });
+    this.producer = this.kafka.producer(IDEMPOTENT);
+    await this.producer.connect();
+    if (!newest) return undefined;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const end = (await admin.fetchTopicOffsets(topics.audit)).find((p) => p.partition === partition);
+      if (!end || newest.nextOffset > Number(end.high) || newest.nextOffset < Number(end.low)) {
+        this.logger.warn('audit checkpoint outside the audit topic, not trusted: the trail is verified from its start', { nextOffset: newest.nextOffset, low: end?.low, high: end?.high });
+        return undefined;
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    return {
+      nextOffset: newest.nextOffset,
+      events: newest.events,
+      chains: new Map<string, ChainHead>(newest.chains.map((c) => [c.chain, { sequence: c.sequence, hash: c.hash }])),
+      broken: newest.broken,
+      permissions: newest.permissions,
+    };
+  }
+
+  /** Records a verified prefix; returns once it (or a newer one) is written. Never throws: a lost checkpoint costs only a longer start. */
+  save(prefix: VerifiedPrefix, partition = 0): Promise<void> {
+    this.queued = prefix;
+    this.sending = this.sending.then(async () => {
+      const next = this.queued;
+      this.queued = undefined;
+      if (!next || !this.producer) return;
+      const record: AuditCheckpoint = {
+        partition,
+        nextOffset: next.nextOffset,
+        events: next.events,
+        chains: [...next.chains].map(([chain, head]) => ({ chain, sequence: head.sequence, hash: head.hash })),
+        permissions: next.permissions,
+        broken: next.broken,
+        writtenBy: this.instance,
+        writtenAt: this.now(),
+      };
+      try {
+        const value = await this.registry.encode(topics.gatewayCheckpoints, 'auditCheckpoint', record);
+        await this.producer.send({ topic: topics.gatewayCheckpoints, acks: -1, messages: [{ key: `audit:${partition}`, value }] });
+      } catch (error) {
+        this.logger.warn('audit checkpoint not written; the next start reads further back', { nextOffset: next.nextOffset, error: (error as Error).message });
+      }
+    });
+    return this.sending;
+  }
+
+  async stop(): Promise<void> {
+    await this.sending;
+    await this.producer?.disconnect();
+  }
+}
