@@ -5,8 +5,10 @@
  * does not grow with the history. Any instance's checkpoint will do: every instance verifies the
  * same log. `liaison audit verify` still verifies every chain from the first event.
  *
- * A checkpoint beyond the end of the audit topic (a topic recreated under it) is not trusted: the
- * gateway then reads from the start, as it does without one.
+ * A checkpoint outside the audit topic's offsets (a topic recreated under it) is not trusted: the
+ * gateway takes the newest one inside, or reads from the start as it does without one. A
+ * checkpoint whose chain heads do not match the events after it shows as a broken chain at the
+ * first of them. Whoever deletes liaison.audit deletes liaison.gateway.checkpoints with it.
  */
 import type { Kafka, Producer } from 'kafkajs';
 import type { ChainHead, VerifyResult } from '../shared/audit-chain.ts';
@@ -44,13 +46,13 @@ export class AuditCheckpoints {
     private readonly now: () => number,
   ) {}
 
-  /** The newest checkpoint of the audit partition that the topic still holds, else undefined. */
+  /** The newest checkpoint of the audit partition that lies within the topic, else undefined. */
   async load(partition = 0): Promise<VerifiedPrefix | undefined> {
-    let newest: AuditCheckpoint | undefined;
+    const found: AuditCheckpoint[] = [];
     await readFromStart(this.kafka, { topics: [topics.gatewayCheckpoints], groupPrefix: 'liaison.gateway.checkpoints.', follow: false }, async (message) => {
       try {
         const checkpoint = await this.registry.decode(message.value, 'auditCheckpoint');
-        if (checkpoint.partition === partition && (!newest || checkpoint.nextOffset > newest.nextOffset)) newest = checkpoint;
+        if (checkpoint.partition === partition) found.push(checkpoint);
       } catch (error) {
         if (!isDeadLetterError(error)) throw error;
         this.logger.warn('unreadable audit checkpoint ignored', { offset: message.offset, error: error.message });
@@ -58,18 +60,22 @@ export class AuditCheckpoints {
     });
     this.producer = this.kafka.producer(IDEMPOTENT);
     await this.producer.connect();
-    if (!newest) return undefined;
+    if (found.length === 0) return undefined;
     const admin = this.kafka.admin();
     await admin.connect();
+    let newest: AuditCheckpoint | undefined;
     try {
       const end = (await admin.fetchTopicOffsets(topics.audit)).find((p) => p.partition === partition);
-      if (!end || newest.nextOffset > Number(end.high) || newest.nextOffset < Number(end.low)) {
-        this.logger.warn('audit checkpoint outside the audit topic, not trusted: the trail is verified from its start', { nextOffset: newest.nextOffset, low: end?.low, high: end?.high });
-        return undefined;
+      const [low, high] = [Number(end?.low ?? 0), Number(end?.high ?? 0)];
+      for (const checkpoint of found) {
+        if (checkpoint.nextOffset < low || checkpoint.nextOffset > high) {
+          this.logger.warn('audit checkpoint outside the audit topic, not trusted', { nextOffset: checkpoint.nextOffset, low, high, writtenBy: checkpoint.writtenBy });
+        } else if (!newest || checkpoint.nextOffset > newest.nextOffset) newest = checkpoint;
       }
     } finally {
       await admin.disconnect();
     }
+    if (!newest) return undefined;
     return {
       nextOffset: newest.nextOffset,
       events: newest.events,

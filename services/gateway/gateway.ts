@@ -160,6 +160,8 @@ export class Gateway {
   private readonly checkpoints: AuditCheckpoints;
   /** Records how far the audit trail is verified now (set once the trail is followed). */
   private checkpoint?: () => Promise<void>;
+  /** The offset of liaison.audit this process started reading at: a checkpoint's, or 0. */
+  auditResumedAt = 0;
   private readonly attempts: AttemptLog;
   /** Audit events this process committed, in order, until the audit reader reads them back. */
   private written: Array<{ event: AuditEvent; bytes: Buffer }> = [];
@@ -377,6 +379,7 @@ export class Gateway {
     metrics.auditIntact.set(this.verifier.broken ? 0 : 1);
     metrics.auditEvents.set(this.verifier.events);
     let nextOffset = prefix?.nextOffset ?? 0;
+    this.auditResumedAt = nextOffset;
     let sinceCheckpoint = 0;
     const checkpoint = () => {
       sinceCheckpoint = 0;
