@@ -174,7 +174,9 @@ async function scenario(kind: Kind, instances: number, withRates: boolean, round
   const stopReports = await watch([route.reports], (key, at) => key.startsWith(`${tag}-burst-`) && reported.push(at));
   await produce(route, burst);
   const processes = Array.from({ length: instances }, (_, i) => start(kind, group, i + 1));
-  await Promise.all(processes.map((p) => p.ready));
+  // A failed run leaves no processor behind (it would hold its port and its group).
+  const failed = (error: unknown) => stop(processes.map((p) => p.child)).then(() => Promise.reject(error));
+  await Promise.all(processes.map((p) => p.ready)).catch(failed);
   // From the moment every instance is in the group (it consumes from then on) to the last report committed.
   const ready = Date.now();
   const deadline = Date.now() + 300_000;

@@ -204,20 +204,44 @@ export class Gateway {
   }
 
   async start(): Promise<void> {
+    const { logger } = this.options;
+    // A start is never silent: every 30 s it says which step it is waiting on, and for how long.
+    const began = Date.now();
+    const starting = setInterval(() => logger.warn('gateway still starting', { step: this.startStep, seconds: Math.round((Date.now() - began) / 1000) }), 30_000);
+    try {
+      await this.startSteps();
+    } finally {
+      clearInterval(starting);
+    }
+  }
+
+  /** What start() is waiting on, for the warnings of a long start. */
+  private startStep = 'registering the schemas';
+
+  private async startSteps(): Promise<void> {
     const { policy, logger, instanceId } = this.options;
     const parties = [...policy.parties.keys()];
+    const step = (name: string) => {
+      this.startStep = name;
+    };
     await this.registerSchemas(parties);
+    step('connecting the transactional producer');
     this.producer = this.kafka.producer(transactional(`liaison.gateway.${instanceId}`));
     await this.producer.connect();
     // InitProducerId first: it fences an earlier incarnation of this instance and aborts its
     // open transaction, so the state readers below (read committed) are not held at that
     // transaction's first offset; and the first batch does not wait for the coordinator
     // (kafkajs would send it on the first transaction, while no heartbeat goes out).
+    step('fencing the previous incarnation (InitProducerId)');
     await (await this.producer.transaction()).abort();
+    step('reading the delivery ledger');
     this.ledgerReader = await followReports(this.kafka, this.registry, this.ledger, parties, logger);
+    step('reading the audit trail');
     this.chain.restore(await this.followAudit());
     logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
+    step('reading the attempt log');
     await this.attempts.start();
+    step('reading the size limits of the broker and topics');
     this.limits = await this.transactionLimits(parties);
     const { partitions, ...bounds } = this.limits;
     logger.info('transaction bounds', { ...bounds, topics: partitions.size });
@@ -229,6 +253,7 @@ export class Gateway {
       heartbeatInterval: 1_000,
     });
     this.progressAdmin = this.kafka.admin();
+    step('connecting the admin client');
     await this.progressAdmin.connect();
     const progress = new PartitionProgress(this.progressAdmin, this.groupId, this.options.stallAfterMs ?? 60_000, this.now);
     this.progress = progress;
@@ -246,6 +271,7 @@ export class Gateway {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.batchSize === 0) progress.advanced(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
     });
+    step('connecting the consumer');
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...parties.map((p) => topics.outbox(p)), topics.heldDecisions], fromBeginning: true });
     const processor = new NoticeProcessor(policy, this.options.keys, this.registry, `gateway-${instanceId}`);
@@ -257,6 +283,7 @@ export class Gateway {
         resolve();
       }),
     );
+    step('joining the consumer group');
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -339,8 +366,23 @@ export class Gateway {
     }
   }
 
-  /** Subject per topic value, registered up front so national systems find them. */
+  /**
+   * Subject per topic value, registered up front so national systems find them; a registry that
+   * fails or does not answer in time is asked again, five times, before the start fails.
+   */
   private async registerSchemas(parties: string[]): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.registerSchemasOnce(parties);
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        this.options.logger.warn('schema registration failed, trying again', { attempt, error: (error as Error).message });
+        await sleep(2_000 * attempt);
+      }
+    }
+  }
+
+  private async registerSchemasOnce(parties: string[]): Promise<void> {
     await Promise.all([
       ...parties.flatMap((p) => [
         this.registry.idFor(topics.outbox(p), 'notice'),
@@ -368,7 +410,9 @@ export class Gateway {
    */
   private async followAudit(): Promise<ChainHead> {
     const { logger, metrics } = this.options;
+    this.startStep = 'reading the audit checkpoints';
     const prefix = await this.checkpoints.load();
+    this.startStep = 'reading the audit trail';
     const permissions: Permission[] = [...(prefix?.permissions ?? [])];
     for (const p of permissions) this.ledger.permit(p.permissionId, { provider: p.provider, grantedTo: p.grantedTo, noticeId: p.noticeId });
     if (prefix) {
@@ -562,7 +606,9 @@ export class Gateway {
         committed(committing.offset, committing.last);
       } else {
         this.chain.restore(head);
-        logger.error('batch failed, transaction aborted; the batch will be consumed again', {
+        // A rebalance (an instance joining or leaving the group) is routine: said, not alarmed.
+        const rebalance = (error as { type?: string }).type === 'REBALANCE_IN_PROGRESS';
+        logger[rebalance ? 'warn' : 'error'](rebalance ? 'batch given back for a rebalance, transaction aborted; it will be consumed again' : 'batch failed, transaction aborted; the batch will be consumed again', {
           topic: batch.topic,
           partition: batch.partition,
           error: (error as Error).message,

@@ -12,6 +12,9 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
 import { loadContract, TOP_LEVEL, type Contract, type ContractName, type ContractRecords, type Named } from './contract.ts';
 import { DecodeError, LiaisonError, RegistryUnavailableError } from './errors.ts';
+
+/** A middleware of the registry client's HTTP library (mappersmith), as its constructor takes them. */
+type Middleware = NonNullable<ConstructorParameters<typeof SchemaRegistry>[0]['middlewares']>[number];
 import { infraError } from './infra-errors.ts';
 
 /** Records that travel on another record's topic, under a subject of their own. */
@@ -19,6 +22,18 @@ const SHARING: ReadonlySet<ContractName> = new Set(['receipt', 'forwardingPermis
 
 export const subjectOf = (topic: string, name?: ContractName): string =>
   name && SHARING.has(name) ? `${topic}-${TOP_LEVEL[name]}` : `${topic}-value`;
+
+/**
+ * Every request to the registry gives up after REQUEST_TIMEOUT_MS: the client has no timeout of
+ * its own, and a registry that never answered one registration (seen with two gateways
+ * registering the same subjects at once) kept a gateway starting forever, with no error.
+ */
+export const REQUEST_TIMEOUT_MS = 15_000;
+const requestTimeout =
+  (timeoutMs: number): Middleware =>
+  () => ({
+    prepareRequest: (next) => next().then((request) => request.enhance({ timeout: timeoutMs })),
+  });
 
 /** Where records are encoded before their bytes are copied out (grown when a record needs more). */
 let scratch = Buffer.allocUnsafe(64 * 1024);
@@ -33,8 +48,8 @@ export class ContractRegistry {
   /** Resolvers built so far (one per writer schema and record; a benchmark and a test read it). */
   resolversBuilt = 0;
 
-  constructor(url: string, contract = loadContract()) {
-    this.registry = new SchemaRegistry({ host: url, retry: { retries: 5 } });
+  constructor(url: string, contract = loadContract(), timeoutMs = REQUEST_TIMEOUT_MS) {
+    this.registry = new SchemaRegistry({ host: url, retry: { retries: 5 }, middlewares: [requestTimeout(timeoutMs)] });
     this.contract = contract;
   }
 
