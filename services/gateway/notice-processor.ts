@@ -4,7 +4,7 @@
  * records to produce, the audit facts and what the ledger records; the caller produces them in
  * one transaction with the consumed offset. No Kafka here: the decoder is injected.
  */
-import { actionsForRecipient, type Copy, decide, type Decision, FilterMemo, foreignReferences, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
+import { type Decision, deliveriesOf, foreignReferences, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
 import type { AuditFacts } from '../shared/audit-chain.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type ContractName, type ContractRecords, loadContract, type Named } from '../shared/contract.ts';
@@ -144,19 +144,17 @@ export class NoticeProcessor {
   }
 
   private route(notice: Notice, origin: string, recipients: string[], now: number): Processed {
-    const memo = new FilterMemo();
-    const decisions = recipients.map((destination) => decide(this.policy, this.keys, { notice, origin, destination, now }, memo));
+    // The same function as a preview (POST /v1/notices/preview): a preview never disagrees with this.
+    const deliveries = deliveriesOf(this.policy, this.keys, notice, origin, recipients, now);
+    const decisions = deliveries.map((d) => d.decision);
     const outgoing: Outgoing[] = [];
     const ledger: LedgerEntry[] = [];
     const audit: AuditFacts[] = [];
-    for (const d of decisions) {
-      for (const copy of d.deliver) {
-        outgoing.push({ topic: topics.inbox(d.destination), key: notice.caseRef, name: 'noticeCopy', value: this.copyRecord(notice, origin, d, copy, now) });
-      }
-      if (d.hold) {
-        const held = this.copyRecord(notice, origin, d, d.hold, now);
-        outgoing.push({ topic: topics.held, key: notice.noticeId, name: 'noticeCopy', value: held });
-        ledger.push({ kind: 'held', copy: held });
+    for (const { decision: d, deliver, hold } of deliveries) {
+      for (const copy of deliver) outgoing.push({ topic: topics.inbox(d.destination), key: notice.caseRef, name: 'noticeCopy', value: copy });
+      if (hold) {
+        outgoing.push({ topic: topics.held, key: notice.noticeId, name: 'noticeCopy', value: hold });
+        ledger.push({ kind: 'held', copy: hold });
       }
       audit.push({
         ...this.auditOf(now, notice.correction ? `CORRECTION_${notice.correction.action}` : 'DELIVERY_DECISION', origin, d.destination, d.status, notice, {
@@ -319,22 +317,6 @@ export class NoticeProcessor {
   private report(notice: Notice, origin: string, now: number, destinations: EuLiaison.DestinationOutcome[]): { outgoing: Outgoing; entry: LedgerEntry } {
     const report: EuLiaison.DeliveryReport = { noticeId: notice.noticeId, caseRef: notice.caseRef, origin, policyVersion: this.policy.version, correctionOf: notice.correction?.of ?? null, processedAt: now, destinations };
     return { outgoing: { topic: topics.reports(origin), key: notice.caseRef, name: 'deliveryReport', value: report }, entry: { kind: 'report', report } };
-  }
-
-  private copyRecord(notice: Notice, origin: string, d: Decision, copy: Copy, now: number): EuLiaison.NoticeCopy {
-    if (d.agreement === null || d.expiresAt === null) throw new Error(`a copy for ${d.destination} without an agreement and an expiry`); // decide() never makes one
-    return {
-      copyId: `${notice.noticeId}:${d.destination}:${copy.part}`,
-      origin,
-      destination: d.destination,
-      agreement: d.agreement,
-      policyVersion: this.policy.version,
-      deliveredAt: now,
-      expiresAt: d.expiresAt,
-      part: copy.part,
-      fieldActions: actionsForRecipient(copy.fieldActions),
-      notice: copy.notice,
-    };
   }
 
   /** A record the gateway could not process, or would not again: dead-lettered with the reason, audited. */

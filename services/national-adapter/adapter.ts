@@ -3,9 +3,9 @@
  * outbox with its country's principal (the topic proves the origin, whatever the body says);
  * status, corrections, permissions and the DPO's held copies come from what Kafka holds.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
+import { deliveriesOf, foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials, serviceCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
@@ -21,6 +21,7 @@ import { PartitionedSender } from '../shared/partitioned-sender.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
 import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
+import { type NoticePreview, previewOf } from './notice-preview.ts';
 import type { Validators } from './openapi.ts';
 
 type Notice = EuLiaison.Notice;
@@ -232,6 +233,40 @@ export class NationalAdapter {
     this.options.logger.info('held copy decision recorded', { noticeId, origin: caller.country, destination, decision: record.decision, caller: caller.id });
   }
 
+  /**
+   * What each recipient would receive if this notice were submitted now, and nothing produced:
+   * the adapter's checks as for a submission, then the gateway's own decision function
+   * (`deliveriesOf`), so a preview never disagrees with a delivery made under the same policy.
+   * Pseudonyms are made with a key of this request alone and shown as a placeholder: with the
+   * agreements' keys a preview would tell a sender the pseudonym of any value it chose, and so
+   * re-identify the pseudonymised subjects of the copies it receives.
+   */
+  preview(caller: Caller, body: unknown): NoticePreview {
+    const problems = this.options.validators.NoticeSubmission(body);
+    if (problems.length) throw new ApiError(400, 'invalid-notice', [...problems, ...this.semanticProblems(caller, body, problems)]);
+    const draft = body as Partial<Notice>;
+    checkOrigin(caller, draft);
+    const now = this.now();
+    const notice = this.prepare(caller, draft, draft.noticeId ?? randomUUID(), now, (n) => n);
+    const key = randomBytes(32);
+    const deliveries = deliveriesOf(this.options.policy, () => key, notice, caller.country, notice.recipients, now);
+    this.options.logger.info('notice previewed', { noticeId: notice.noticeId, origin: caller.country, caller: caller.id, destinations: deliveries.length });
+    return previewOf(notice, caller.country, this.options.policy.version, now, deliveries);
+  }
+
+  /** The notice as the gateway will read it: what the adapter owns filled in, validated as the gateway validates, its references owned. */
+  private prepare(caller: Caller, body: Partial<Notice>, noticeId: string, now: number, finish: (n: Notice) => Notice): Notice {
+    const notice = finish(
+      this.contract.types.notice.clone({ ...body, noticeId, createdAt: body.createdAt ?? now, sender: { ...body.sender, country: caller.country } }) as Notice,
+    );
+    const rejection = validateNotice(notice, caller.country, this.options.policy, now);
+    if (rejection) throw new ApiError(400, 'invalid-notice', rejection.problems);
+    // Ownership before anything is recorded: a notice may point only at what its country sent or received.
+    const foreign = foreignReferences(notice, caller.country, this.store);
+    if (foreign.length > 0) throw new ApiError(404, 'not-found', foreign);
+    return notice;
+  }
+
   private ownRouting(caller: Caller, noticeId: string): Notice {
     const routing = this.store.routing(noticeId);
     if (!routing || routing.sender.country !== caller.country) throw notFound(noticeId);
@@ -240,10 +275,7 @@ export class NationalAdapter {
 
   /** Fill in what the adapter owns, prove the origin, validate as the gateway will, produce. */
   private async accept(caller: Caller, body: Partial<Notice>, idempotencyKey: string | undefined, finish: (n: Notice) => Notice): Promise<Accepted> {
-    const claimed = body.sender?.country;
-    if (claimed !== undefined && claimed !== caller.country) {
-      throw new ApiError(403, 'origin-mismatch', [`sender.country: "${claimed}" is not ${caller.country}, the country this token acts for`]);
-    }
+    checkOrigin(caller, body);
     let noticeId = body.noticeId;
     const slot = idempotencyKey === undefined ? undefined : `${caller.country}\n${idempotencyKey}`;
     const hash = bodyHash(body);
@@ -260,14 +292,7 @@ export class NationalAdapter {
       return { noticeId, replayed: true };
     }
     const now = this.now();
-    const notice = finish(
-      this.contract.types.notice.clone({ ...body, noticeId, createdAt: body.createdAt ?? now, sender: { ...body.sender, country: caller.country } }) as Notice,
-    );
-    const rejection = validateNotice(notice, caller.country, this.options.policy, now);
-    if (rejection) throw new ApiError(400, 'invalid-notice', rejection.problems);
-    // Ownership before anything is recorded: a notice may point only at what its country sent or received.
-    const foreign = foreignReferences(notice, caller.country, this.store);
-    if (foreign.length > 0) throw new ApiError(404, 'not-found', foreign);
+    const notice = this.prepare(caller, body, noticeId, now, finish);
     await this.produce(caller.country, topics.outbox(caller.country), notice.caseRef, 'notice', notice);
     // Remembered only once written: a refused or failed attempt may be retried with the same key.
     if (slot !== undefined) this.idempotency.set(slot, { hash, noticeId });
@@ -313,6 +338,14 @@ async function withDeadline<T>(sending: Promise<T>, ms = 15_000): Promise<T> {
     return await Promise.race([failed, deadline]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The token acts for one country: a body that claims another is refused, never rewritten. */
+function checkOrigin(caller: Caller, body: Partial<Notice>): void {
+  const claimed = body.sender?.country;
+  if (claimed !== undefined && claimed !== caller.country) {
+    throw new ApiError(403, 'origin-mismatch', [`sender.country: "${claimed}" is not ${caller.country}, the country this token acts for`]);
   }
 }
 

@@ -38,6 +38,9 @@ export function mountAdapterApi(app: Express, { adapter, keys, document, asyncap
     const accepted = await adapter.submit(callerOf(res), req.body, idempotencyKey(req.get('idempotency-key')));
     res.status(202).json({ noticeId: accepted.noticeId, status: 'ACCEPTED', statusUrl: `/v1/notices/${accepted.noticeId}`, replayed: accepted.replayed });
   });
+  api.post('/notices/preview', keys.require('system', 'dpo'), (req, res) => {
+    res.json(adapter.preview(callerOf(res), req.body));
+  });
   api.get('/notices/:id', keys.require('system', 'dpo'), (req, res) => {
     res.json(adapter.status(callerOf(res), String(req.params.id)));
   });

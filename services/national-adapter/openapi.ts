@@ -93,6 +93,15 @@ export function buildOpenApi(contract: Contract, maxBodyBytes: number, bounds = 
           responses: { 202: { description: 'accepted; the gateway decides per destination', ...json({ $ref: '#/components/schemas/Accepted' }) }, ...errors(400, 401, 403, 409, 413) },
         },
       },
+      '/v1/notices/preview': {
+        post: {
+          summary: 'What each recipient would receive, nothing submitted (roles system, dpo)',
+          description:
+            'The same body as a submission. Per destination: the status, agreement, reasons and rules the gateway would decide under the current policy, every field removed, masked, generalised or pseudonymised, and the copies as the destination would read them (a held copy under a derogation apart). Pseudonymised values show as "PSN-(made at delivery)": a preview never reveals a pseudonym.',
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/NoticeSubmission' }) },
+          responses: { 200: { description: 'the decisions and copies; nothing was produced' }, ...errors(400, 401, 403, 404, 413) },
+        },
+      },
       '/v1/notices/{id}': {
         get: {
           summary: 'Per destination: delivery status, what was removed or changed, receipts, corrections (roles system, dpo)',

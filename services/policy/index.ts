@@ -21,6 +21,7 @@ export {
   type PseudonymKey,
   type RuleName,
 } from './engine.ts';
+export { deliveriesOf, noticeCopyOf, type DestinationDelivery } from './delivery.ts';
 export { validateNotice, type Rejection, type RejectionCode } from './validation.ts';
 export { loadLimits, MAX_RECORD_BYTES, NUMBER_RANGES, rangeOf, RecordBounds, type Limits } from './notice-bounds.ts';
 export { foreignReferences, type NoticeHistory, type PermissionRecord } from './notice-references.ts';

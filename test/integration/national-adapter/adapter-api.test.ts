@@ -8,6 +8,7 @@ import type { EuLiaison } from '../../../services/shared/generated/contract-type
 import { retryUntil } from '../../../services/shared/retry.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import type { StatusView } from '../../../services/national-adapter/notice-status.ts';
+import type { NoticePreview } from '../../../services/national-adapter/notice-preview.ts';
 import { notice, suspect, witness } from '../../fixtures/notices.ts';
 import { connection, unique } from '../../support/clients.ts';
 import { logEnd, newGatewayGroup, readTopic, startGateway, submit, type RunningGateway } from '../../support/flow.ts';
@@ -96,6 +97,54 @@ describe('the national adapter', () => {
     expect(fr.reasons[0]).toMatch(/no agreement between BE and FR/);
     const asNl = await api<Problem>(`${adapter.url}/v1/notices/${accepted.body.noticeId}`, tokenOf('NL', 'system'));
     expect(asNl.status).toBe(404);
+  });
+
+  it('previews what each recipient would receive, produces nothing, and the delivery then matches it', async () => {
+    const destinations = ['NL', 'FR', 'US', 'CO'];
+    // A fixed id and creation time, so the preview and the submission describe the same notice.
+    const body = { ...submission({ crimeAreas: ['COCAINE_TRAFFICKING'], recipients: destinations, subjects: [suspect, witness] }), noticeId: randomUUID(), createdAt: Date.now() };
+    const before = await logEnd([topics.outbox('BE'), ...destinations.map(topics.inbox), topics.held]);
+    const preview = await post<NoticePreview>('/v1/notices/preview', 'BE', 'dpo', body);
+    expect(preview.status).toBe(200);
+    expect(preview.body.submitted).toBe(false);
+    expect(preview.body.destinations.map((d) => d.destination)).toEqual(destinations);
+    expect(JSON.stringify(preview.body)).not.toMatch(/PSN-[0-9a-f]{20}/);
+    // Nothing was produced anywhere: the outbox, the inboxes and the held copies end where they did.
+    expect(await logEnd([topics.outbox('BE'), ...destinations.map(topics.inbox), topics.held])).toEqual(before);
+
+    const accepted = await post('/v1/notices', 'BE', 'system', body);
+    expect(accepted.status).toBe(202);
+    const status = await processed(accepted.body.noticeId);
+    const expected = preview.body.destinations.filter((d) => d.copies.length > 0);
+    const copies = new Map<string, EuLiaison.NoticeCopy[]>();
+    for (const d of expected) {
+      const read = await readTopic<EuLiaison.NoticeCopy>(topics.inbox(d.destination), 'noticeCopy', before, {
+        principal: d.destination,
+        done: (records) => records.some((r) => r.value.notice.noticeId === body.noticeId),
+      });
+      copies.set(d.destination, read.filter((r) => r.value.notice.noticeId === body.noticeId).map((r) => r.value));
+    }
+    // Only the moment of delivery (and the expiry counted from it) and the pseudonyms may differ.
+    const comparable = (value: unknown) =>
+      JSON.parse(JSON.stringify(value, (k, v) => (k === 'deliveredAt' || k === 'expiresAt' ? 0 : v)).replace(/PSN-[0-9a-f]{20}/g, 'PSN-(made at delivery)')) as unknown;
+    for (const d of preview.body.destinations) {
+      const got = status.destinations.find((x) => x.destination === d.destination)!;
+      expect({ destination: d.destination, status: got.status, agreement: got.agreement, reasons: got.reasons, rules: got.rules, fieldActions: got.fieldActions }).toEqual({
+        destination: d.destination, status: d.status, agreement: d.agreement, reasons: d.reasons, rules: d.rules, fieldActions: d.fieldActions,
+      });
+      if (d.copies.length > 0) expect(comparable(copies.get(d.destination))).toEqual(comparable(d.copies));
+    }
+    expect(preview.body.destinations.find((d) => d.destination === 'CO')).toMatchObject({ status: 'HELD_FOR_REVIEW', held: expect.objectContaining({ destination: 'CO' }) });
+  });
+
+  it('previews only for the system and the DPO of the caller\'s own country, with the problems of an invalid notice', async () => {
+    const officer = await post<Problem>('/v1/notices/preview', 'BE', 'officer', submission());
+    expect(officer.status).toBe(403);
+    const spoofed = await post<Problem>('/v1/notices/preview', 'NL', 'system', { ...submission(), sender: { country: 'BE', agency: 'x', contactPoint: 'y', onBehalfOf: null } });
+    expect(spoofed.status).toBe(403);
+    const invalid = await post<Problem>('/v1/notices/preview', 'BE', 'system', { ...submission(), recipients: ['XX'], classification: 'TOP' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.problems.join('\n')).toMatch(/classification/);
   });
 
   it('lists every problem of an invalid notice by field path, and refuses bad JSON and oversize bodies', async () => {
