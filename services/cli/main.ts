@@ -6,6 +6,7 @@ import { prepareCluster, setGlobalCompatibility, stackDown, stackOptionsFromEnv,
 import type { StatusView } from '../shared/status-views.ts';
 import { hashToken, newToken, type Role, ROLES } from '../shared/api-keys.ts';
 import { verifyAuditLog } from '../shared/audit-log.ts';
+import { DEFAULT_AGREEMENTS_FILE, loadPolicy } from '../policy/index.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { LiaisonError } from '../shared/errors.ts';
 import { createKafka } from '../shared/kafka.ts';
@@ -14,6 +15,7 @@ import { ContractRegistry } from '../shared/registry.ts';
 import { retryUntil } from '../shared/retry.ts';
 import { topics } from '../shared/topology.ts';
 import { runDemo } from './demo.ts';
+import { agreementsAt, diffPolicies, readOutboxNotices } from './policy-diff.ts';
 import { ADAPTER_URL, call, CONTACT_POINT_URL, tokenFor } from './http-client.ts';
 import { formatTable } from './table.ts';
 
@@ -180,6 +182,42 @@ keys
     const token = newToken();
     console.log(`token (give it to the holder; it is not stored anywhere): ${token}`);
     console.log(`entry for the keys file:\n${JSON.stringify({ id: opts.id, country: opts.country, role: opts.role, sha256: hashToken(token) }, null, 2)}`);
+  });
+
+const policyCommand = program.command('policy').description('the agreements the gateway applies (config/agreements.yaml)');
+
+policyCommand
+  .command('diff')
+  .description('decide the notices of the outboxes again under two versions of the agreements and print which deliveries would change; nothing is produced')
+  .option('--from <git-ref|file>', 'the agreements in force: a file, or a git revision whose config/agreements.yaml is taken', 'HEAD')
+  .option('--to <file>', 'the proposed agreements', DEFAULT_AGREEMENTS_FILE)
+  .option('--days <n>', 'replay the notices of the last n days', positiveInteger, 30)
+  .option('--json', 'print the report as JSON')
+  .action(async (opts: { from: string; to: string; days: number; json?: boolean }) => {
+    const before = loadPolicy(agreementsAt(opts.from));
+    const after = loadPolicy(opts.to);
+    const since = Date.now() - opts.days * 86_400_000;
+    const connection = resolveConnection();
+    const kafka = createKafka({ connection, credentials: connection.credentials.admin, clientId: 'liaison-cli-policy-diff' });
+    const replayed = await readOutboxNotices(kafka, new ContractRegistry(connection.registryUrl), [...after.parties.keys()], since, (n) => console.error(`  read ${n} notices...`));
+    const diff = diffPolicies(before, after, replayed.notices, Date.now());
+    if (opts.json) {
+      console.log(JSON.stringify({ from: opts.from, to: opts.to, since: new Date(since).toISOString(), policyVersions: { before: before.version, after: after.version }, ...diff, byAgreement: Object.fromEntries(diff.byAgreement), skipped: replayed.skipped }, null, 2));
+      return;
+    }
+    console.log(`Policy ${before.version} (${opts.from}) → ${after.version} (${opts.to}); ${diff.notices} notices since ${new Date(since).toISOString().slice(0, 10)}, ${diff.deliveries} deliveries, ${diff.changes.length} would change.`);
+    if (replayed.skipped > 0) console.log(`(${replayed.skipped} outbox records were not readable as notices and are left out.)`);
+    if (diff.changes.length === 0) return;
+    console.log('');
+    console.log(
+      formatTable(
+        ['notice', 'case', 'route', 'before', 'after', 'withheld now', 'released now'],
+        diff.changes.map((c) => [c.noticeId.slice(0, 8), c.caseRef, `${c.origin} → ${c.destination}`, `${c.before.status} ${c.before.agreement ?? ''}`.trim(), `${c.after.status} ${c.after.agreement ?? ''}`.trim(), c.withheld.join(', ') || '-', c.released.join(', ') || '-']),
+        [10, 18, 10, 30, 30, 40, 40],
+      ),
+    );
+    console.log('');
+    console.log(formatTable(['agreement', 'deliveries that change'], [...diff.byAgreement].sort((a, b) => b[1] - a[1]).map(([a, n]) => [a, String(n)])));
   });
 
 program
