@@ -70,6 +70,7 @@ describe('the authorization matrix of the HTTP APIs', () => {
       { name: 'POST /v1/held/:id/CO/reject', roles: ['dpo'], owners: ['BE'], call: (t) => api(`${adapter.url}/v1/held/${noticeId}/CO/reject`, t, { body: { justification: 'authorization matrix: no transfer' } }) },
       { name: 'GET /v1/held', roles: ['dpo'], owners: ['BE'], list: true, call: (t) => api(`${adapter.url}/v1/held`, t) },
       { name: 'POST /v1/notices (role only)', roles: ['system'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/notices`, t, { body: {} }) },
+      { name: 'POST /v1/notices/preview (role only)', roles: ['system', 'dpo'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/notices/preview`, t, { body: {} }) },
       { name: 'GET /v1/inbox', roles: ['officer'], owners: ['NL', 'CO'], list: true, call: (t) => api(`${cp.url}/v1/inbox`, t) },
       { name: 'GET /v1/inbox/:id', roles: ['officer'], owners: ['NL', 'CO'], call: (t) => api(`${cp.url}/v1/inbox/${noticeId}`, t, { headers: justification }) },
       { name: 'POST /v1/inbox/:id/reply', roles: ['officer'], owners: ['NL', 'CO'], call: (t) => api(`${cp.url}/v1/inbox/${noticeId}/reply`, t, { body: { summary: 'authorization matrix' } }) },
