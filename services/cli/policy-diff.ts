@@ -83,11 +83,16 @@ function decisionsUnder(policy: Policy, notice: EuLiaison.Notice, origin: string
 
 const rejected = (destination: string): Decision => ({ destination, status: REJECTED as Decision['status'], agreement: null, reasons: [], rules: [], fieldActions: [], expiresAt: null, deliver: [], hold: null });
 
-/** What a destination does not get in clear: every field action's path, or everything when nothing goes. */
+/**
+ * What a destination does not get in clear at once: every field action's path of what it
+ * receives now (under a derogation, the non-personal part; the rest waits for the DPO), or
+ * everything when nothing goes.
+ */
 function withheldPaths(d: Decision | undefined): Set<string> {
   if (!d) return new Set();
   if (d.status === 'BLOCKED' || d.status === REJECTED) return new Set(['(the whole notice)']);
-  return new Set(d.fieldActions.map((a) => `${a.path} ${a.action.toLowerCase()}`));
+  const now = d.status === 'HELD_FOR_REVIEW' ? (d.deliver[0]?.fieldActions ?? []) : d.fieldActions;
+  return new Set(now.map((a) => `${a.path} ${a.action.toLowerCase()}`));
 }
 
 /** The agreements file of `ref`: the file itself when it exists, else config/agreements.yaml as committed at that git revision. */

@@ -44,6 +44,16 @@ describe('liaison policy diff', () => {
     for (const value of ['Van Damme', 'de Vries', 'Peeters', '+31 6 12345678', '+32 470 12 34 56']) expect(text).not.toContain(value);
   });
 
+  it('shows what a destination no longer gets at once when its transfers become a derogation', () => {
+    const yaml = readFileSync(DEFAULT_AGREEMENTS_FILE, 'utf8').replace(/(  - id: transatlantic\n(?: {4}.*\n)*? {4}thirdCountryTransfer: )safeguards/, '$1derogation');
+    const file = join(mkdtempSync(join(tmpdir(), 'liaison-diff-test-')), 'agreements.yaml');
+    writeFileSync(file, yaml);
+    const toUs = notice({ crimeAreas: ['COCAINE_TRAFFICKING'], recipients: ['US'], subjects: [suspect] });
+    const [change] = diffPolicies(before, loadPolicy(file), [{ notice: toUs, origin: 'BE' }], now).changes;
+    expect(change).toMatchObject({ destination: 'US', before: { status: 'DELIVERED_FILTERED' }, after: { status: 'HELD_FOR_REVIEW', agreement: 'transatlantic' } });
+    expect(change!.withheld).toContain('subjects[0] removed'); // the suspect waits for the DPO
+  });
+
   it('reports nothing between a policy and itself', () => {
     const diff = diffPolicies(before, loadPolicy(), [{ notice: atm, origin: 'BE' }, { notice: tourism, origin: 'BE' }], now);
     expect(diff.changes).toEqual([]);
