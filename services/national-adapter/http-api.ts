@@ -1,10 +1,13 @@
 /** The national adapter's HTTP surface: every route, its role and its status codes, in one place. */
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { callerOf, type ApiKeys } from '../shared/api-keys.ts';
 import { ApiError } from '../shared/errors.ts';
-import { apiErrorHandler } from '../shared/http.ts';
+import { apiErrorHandler, servePages } from '../shared/http.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { NationalAdapter } from './adapter.ts';
+
+const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
 
 export interface AdapterHttpOptions {
   adapter: NationalAdapter;
@@ -65,4 +68,6 @@ export function mountAdapterApi(app: Express, { adapter, keys, document, asyncap
   });
   api.use(apiErrorHandler((error) => logger.error('request failed', { error: error.message })));
   app.use('/v1', api);
+  // The sender's page: draft a notice and preview it per destination.
+  servePages(app, WEB_DIR);
 }
