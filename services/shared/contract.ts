@@ -131,6 +131,38 @@ export function loadContract(dir = SCHEMAS_DIR): Contract {
   return contract;
 }
 
+/** Fields to keep of a record: `true` for the whole field, or the fields to keep of the record it holds. */
+export type FieldTree = { [field: string]: true | FieldTree };
+
+/** A reader type that keeps only some fields of a contract record (Avro resolution skips the others). */
+export interface Projection<T> {
+  key: string;
+  type: avro.Type;
+  /** Never set: carries the type of what the projection reads. */
+  readonly read?: T;
+}
+
+/**
+ * The projection of a contract record on `keep`: its schema with only those fields (also inside
+ * nested records, lists and unions of them). Reading through it builds nothing of the rest.
+ */
+export function projectionOf<T>(name: ContractName, keep: FieldTree, contract = loadContract()): Projection<T> {
+  const prune = (type: unknown, tree: FieldTree): unknown => {
+    if (Array.isArray(type)) return type.map((t) => prune(t, tree));
+    if (!type || typeof type !== 'object') return type;
+    const t = type as Record<string, unknown>;
+    if (t.type === 'array') return { ...t, items: prune(t.items, tree) };
+    if (t.type === 'map') return { ...t, values: prune(t.values, tree) };
+    if (t.type !== 'record') return t;
+    const fields = (t.fields as Array<{ name: string; type: unknown }>).filter((f) => f.name in tree);
+    const missing = Object.keys(tree).filter((k) => !fields.some((f) => f.name === k));
+    if (missing.length > 0) throw new ConfigError(`projection of ${name}: ${String(t.name)} has no field ${missing.join(', ')}`);
+    return { ...t, fields: fields.map((f) => (tree[f.name] === true ? f : { ...f, type: prune(f.type, tree[f.name] as FieldTree) })) };
+  };
+  const schema = prune(contract.schemas[name], keep);
+  return { key: `${name}{${JSON.stringify(keep)}}`, type: boundBlocks(avro.Type.forSchema(schema as avro.Schema)) };
+}
+
 export type DataProtectionTag = 'identifier' | 'quasi-identifier' | 'special-category' | 'free-text' | 'non-personal';
 const TAGS: readonly string[] = ['identifier', 'quasi-identifier', 'special-category', 'free-text', 'non-personal'];
 

@@ -10,7 +10,7 @@
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
-import { loadContract, TOP_LEVEL, type Contract, type ContractName, type ContractRecords, type Named } from './contract.ts';
+import { loadContract, TOP_LEVEL, type Contract, type ContractName, type ContractRecords, type Named, type Projection } from './contract.ts';
 import { DecodeError, LiaisonError, RegistryUnavailableError } from './errors.ts';
 
 /** A middleware of the registry client's HTTP library (mappersmith), as its constructor takes them. */
@@ -135,6 +135,36 @@ export class ContractRegistry {
       infraError('schema-registry');
       throw new RegistryUnavailableError(`schema id ${id}: ${(cause as Error).message}`, { cause });
     }
+  }
+
+  /**
+   * A record read through a projection (`projectionOf`): only the fields the projection keeps
+   * are built, the rest is skipped where it lies. For state readers that keep a few fields of
+   * every record of a long history.
+   */
+  async decodeProjected<T>(buffer: Buffer | null, projection: Projection<T>): Promise<T> {
+    checkWireFormat(buffer);
+    const id = buffer.readInt32BE(1);
+    const writer = (await this.writerSchema(id)) as avro.Type;
+    const key = `${id}:${projection.key}`;
+    let resolver = this.resolvers.get(key);
+    if (!resolver) {
+      resolver = projection.type.createResolver(writer);
+      this.resolvers.set(key, resolver);
+      this.resolversBuilt += 1;
+    }
+    try {
+      return projection.type.fromBuffer(buffer.subarray(5), resolver) as T;
+    } catch (cause) {
+      throw new DecodeError(`cannot be read as ${projection.key}: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /** Which contract record a buffer holds, from its writer schema, without decoding it (undefined for none of the contract's). */
+  async recordName(buffer: Buffer | null): Promise<ContractName | undefined> {
+    checkWireFormat(buffer);
+    const writer = ((await this.writerSchema(buffer.readInt32BE(1))) as { name?: string }).name ?? '';
+    return (Object.keys(TOP_LEVEL) as ContractName[]).find((n) => TOP_LEVEL[n] === writer);
   }
 
   /** A record of a topic that carries several record types: which one it is, and its value. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { generateTypes, TYPES_FILE } from '../../../schemas/generate-types.ts';
-import { dataProtectionTags, loadContract, untaggedFields } from '../../../services/shared/contract.ts';
+import { dataProtectionTags, loadContract, projectionOf, untaggedFields } from '../../../services/shared/contract.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 
 describe('the Avro contract', () => {
   const contract = loadContract();
@@ -38,5 +39,27 @@ describe('the Avro contract', () => {
 
   it('keeps the generated TypeScript types in step with the .avsc files (npm run schemas:types)', () => {
     expect(readFileSync(TYPES_FILE, 'utf8')).toBe(generateTypes());
+  });
+});
+
+describe('a projection of a contract record', () => {
+  const report: EuLiaison.DeliveryReport = {
+    noticeId: 'a1b2c3d4-0000-4000-8000-000000000000', caseRef: 'ANR-2026-0042', origin: 'BE', policyVersion: 'test', correctionOf: null, processedAt: 1_795_161_600_000,
+    destinations: [
+      { destination: 'NL', status: 'DELIVERED_FILTERED', agreement: 'be-nl-cross-border', reasons: [], rules: ['rule-1-legal-basis', 'rule-3-special-categories'], fieldActions: [{ path: 'subjects[0].healthInformation', action: 'REMOVED', rule: 'rule-3-special-categories', detail: null }], expiresAt: 1_800_000_000_000 },
+      { destination: 'FR', status: 'BLOCKED', agreement: null, reasons: ['no agreement between BE and FR covers ATM_ATTACKS'], rules: ['rule-1-legal-basis'], fieldActions: [], expiresAt: null },
+    ],
+  };
+
+  it('reads the fields it keeps, also inside lists of records, and builds nothing of the rest', () => {
+    const contract = loadContract();
+    const projection = projectionOf('deliveryReport', { noticeId: true, origin: true, destinations: { destination: true, status: true } });
+    const full = contract.types.deliveryReport;
+    const read = projection.type.fromBuffer(full.toBuffer(report), projection.type.createResolver(full));
+    expect(JSON.parse(JSON.stringify(read))).toEqual({ noticeId: report.noticeId, origin: 'BE', destinations: [{ destination: 'NL', status: 'DELIVERED_FILTERED' }, { destination: 'FR', status: 'BLOCKED' }] });
+  });
+
+  it('names a field the record does not have', () => {
+    expect(() => projectionOf('deliveryReport', { noticeId: true, recipients: true })).toThrow(/projection of deliveryReport: DeliveryReport has no field recipients/);
   });
 });
