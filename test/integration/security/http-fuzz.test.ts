@@ -78,6 +78,8 @@ describe('fuzzing the HTTP surfaces', () => {
     const ids = fc.constantFrom(randomUUID(), '..%2F..%2Fetc', 'x'.repeat(300), '%00', '__proto__', "1' OR '1'='1");
     const request = fc.oneof(
       { weight: 5, arbitrary: mutations().map((m): Sent => ({ label: `POST /v1/notices: ${m.name}`, url: ad('/v1/notices'), method: 'POST', token: tokenOf('BE', 'system'), raw: m.apply(validSubmission()), field: m.field })) },
+      // A preview reads the same body the same way, and writes nothing either.
+      { weight: 2, arbitrary: mutations().map((m): Sent => ({ label: `POST /v1/notices/preview: ${m.name}`, url: ad('/v1/notices/preview'), method: 'POST', token: tokenOf('BE', 'dpo'), raw: m.apply(validSubmission()), field: m.field })) },
       {
         weight: 2,
         arbitrary: fc.record({ id: ids, route: fc.constantFrom('corrections', 'permissions'), body: fc.constantFrom('{"action":"DELETE"}', '{"grantedTo":["NL"]}', '{}', '[]', '{"reason":1}', 'null') }).map(
