@@ -19,7 +19,7 @@ import { createKafka } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { loadParties } from '../services/shared/parties.ts';
 import { ContractRegistry } from '../services/shared/registry.ts';
-import { topics } from '../services/shared/topology.ts';
+import { gatewayInputs, topics } from '../services/shared/topology.ts';
 import { loadNotice } from '../test/fixtures/notices.ts';
 
 const options = new Command()
@@ -62,7 +62,7 @@ const routes: Record<Kind, Route> = {
     input: topics.outbox('BE'),
     reports: topics.reports('BE'),
     copies: DESTINATIONS.map(topics.inbox),
-    consumed: [...loadParties().map((p) => topics.outbox(p.code)), topics.heldDecisions],
+    consumed: gatewayInputs(loadParties().map((p) => p.code)),
   },
 };
 

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { liaisonDashboards, render } from '../grafana/dashboards.ts';
+import { indexedAgreements, loadPolicy } from '../../services/policy/index.ts';
 import { loadParties, type Party } from '../../services/shared/parties.ts';
 import {
   ADMIN_PRINCIPAL,
@@ -93,7 +94,7 @@ function kafkaCluster(): Doc[] {
 }
 
 function kafkaTopics(parties: readonly Party[]): Doc[] {
-  return topicPlan(parties).map((t) => ({
+  return topicPlan(parties, indexedAgreements(loadPolicy())).map((t) => ({
     apiVersion: STRIMZI,
     kind: 'KafkaTopic',
     metadata: strimziMeta(k8sName(t.name)),
@@ -130,7 +131,7 @@ function kafkaUsers(parties: readonly Party[]): Doc[] {
       ...(acls ? { authorization: { type: 'simple', acls: strimziAcls(acls) } } : {}),
     },
   });
-  const all = aclPlan(parties);
+  const all = aclPlan(parties, indexedAgreements(loadPolicy()));
   const own = (principal: string) => all.filter((a) => a.principal === `User:${principal}`);
   return [
     // Super user (Kafka spec.kafka.authorization.superUsers): provisioning and the CLI only.

@@ -20,6 +20,7 @@ import {
   type StackCredentials,
   type StackState,
 } from '../../services/shared/connection.ts';
+import { indexedAgreements, loadPolicy } from '../../services/policy/index.ts';
 import { ensureLocalApiKeys } from '../../services/shared/api-keys.ts';
 import { StackError } from '../../services/shared/errors.ts';
 import { createKafka } from '../../services/shared/kafka.ts';
@@ -520,9 +521,9 @@ export async function setGlobalCompatibility(connection: Connection): Promise<vo
 }
 
 /** Registry compatibility, topics and ACLs: what every Liaison cluster needs before services start. */
-export async function prepareCluster(connection: Connection, parties: readonly Party[], replicationFactor = 1): Promise<ProvisionResult> {
+export async function prepareCluster(connection: Connection, parties: readonly Party[], replicationFactor = 1, indexed = indexedAgreements(loadPolicy())): Promise<ProvisionResult> {
   await setGlobalCompatibility(connection);
-  return withAdmin(connection, (admin) => provision(admin, parties, replicationFactor));
+  return withAdmin(connection, (admin) => provision(admin, parties, replicationFactor, indexed));
 }
 
 // ---------------------------------------------------------------- up / down / status

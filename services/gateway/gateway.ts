@@ -14,7 +14,7 @@ import { createKafka, transactional } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
-import { partyOfTopic, SERVICE_GROUP_PREFIXES, SERVICE_PRINCIPALS, topics } from '../shared/topology.ts';
+import { gatewayInputs, partyOfTopic, SERVICE_GROUP_PREFIXES, SERVICE_PRINCIPALS, topics } from '../shared/topology.ts';
 import { AuditCheckpoints, CHECKPOINT_EVERY, type Permission } from './audit-checkpoints.ts';
 import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
 import { DeliveryLedger, followReports, type LedgerView } from './delivery-ledger.ts';
@@ -273,7 +273,7 @@ export class Gateway {
     });
     step('connecting the consumer');
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...parties.map((p) => topics.outbox(p)), topics.heldDecisions], fromBeginning: true });
+    await this.consumer.subscribe({ topics: gatewayInputs(parties), fromBeginning: true });
     const processor = new NoticeProcessor(policy, this.options.keys, this.registry, `gateway-${instanceId}`);
     const joined = new Promise<void>((resolve) =>
       this.consumer!.on(this.consumer!.events.GROUP_JOIN, ({ payload }) => {
@@ -397,6 +397,7 @@ export class Gateway {
       this.registry.idFor(topics.dlq, 'deadLetter'),
       this.registry.idFor(topics.held, 'noticeCopy'),
       this.registry.idFor(topics.heldDecisions, 'heldDecision'),
+      this.registry.idFor(topics.lookups, 'indexLookup'),
       this.registry.idFor(topics.gatewayAttempts, 'batchAttempt'),
       this.registry.idFor(topics.gatewayCheckpoints, 'auditCheckpoint'),
     ]);
@@ -701,6 +702,10 @@ export class Gateway {
       case 'permission':
         metrics.permissions.inc({ provider: result.permission.provider, granted_to: result.permission.grantedTo });
         logger.info('forwarding permission delivered', { noticeId: result.permission.noticeId, origin: result.origin, destination: result.permission.grantedTo });
+        return;
+      case 'lookup':
+        metrics.indexLookups.inc({ asker: result.origin, agreement: result.lookup.agreement, outcome: result.hits > 0 ? 'hit' : 'no_hit' });
+        logger.info('index lookup audited', { lookupId: result.lookup.lookupId, agreement: result.lookup.agreement, asker: result.origin, identifiers: result.lookup.identifiers.length, hits: result.hits });
         return;
       case 'duplicate':
         metrics.duplicates.inc({ origin: result.origin });

@@ -85,6 +85,7 @@ export function gatewayMetrics(registry: Registry, policyVersion: string, gauges
     heldDecisions: new Counter({ name: 'liaison_held_decisions_total', help: 'Held copies released or rejected by the origin DPO', labelNames: ['origin', 'destination', 'decision'], registers: [registry] }),
     receipts: new Counter({ name: 'liaison_receipts_total', help: 'Receipts of recipients relayed to the origin', labelNames: ['recipient', 'status'], registers: [registry] }),
     permissions: new Counter({ name: 'liaison_forwarding_permissions_total', help: 'Forwarding permissions delivered (rule 6)', labelNames: ['provider', 'granted_to'], registers: [registry] }),
+    indexLookups: new Counter({ name: 'liaison_index_lookups_audited_total', help: 'Hit/no-hit index lookups written to the audit trail, by asking country, agreement and outcome (hit or no_hit)', labelNames: ['asker', 'agreement', 'outcome'], registers: [registry] }),
     duplicates: new Counter({ name: 'liaison_duplicate_notices_total', help: 'Resubmitted notices ignored (same notice id from the same origin)', labelNames: ['origin'], registers: [registry] }),
     transactionAborts: new Counter({ name: 'liaison_gateway_transaction_aborts_total', help: 'Transactions aborted (the batch is consumed again)', registers: [registry] }),
     failedCommits: new Counter({

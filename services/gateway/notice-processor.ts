@@ -4,7 +4,7 @@
  * records to produce, the audit facts and what the ledger records; the caller produces them in
  * one transaction with the consumed offset. No Kafka here: the decoder is injected.
  */
-import { type Decision, deliveriesOf, foreignReferences, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
+import { type Decision, deliveriesOf, foreignReferences, INDEX_HASH, isMember, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
 import type { AuditFacts } from '../shared/audit-chain.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type ContractName, type ContractRecords, loadContract, type Named } from '../shared/contract.ts';
@@ -55,6 +55,8 @@ export type Processed = Effects &
     | { kind: 'receipt'; origin: string; receipt: EuLiaison.Receipt }
     /** A provider's forwarding permission, delivered to the recipient it names (rule 6). */
     | { kind: 'permission'; origin: string; permission: EuLiaison.ForwardingPermission }
+    /** A lookup in a hit/no-hit index (written by the adapter before it answered): audited, nothing delivered. */
+    | { kind: 'lookup'; origin: string; lookup: EuLiaison.IndexLookup; hits: number }
     /** The notice id was seen before from the same origin: nothing is produced again. */
     | { kind: 'duplicate'; origin: string; noticeId: string }
   );
@@ -70,7 +72,7 @@ export interface RecordDecoder {
 
 export class NoticeProcessor {
   /** Bounds of the records that share the outboxes and the decisions topic with notices. */
-  private readonly sideBounds: Record<'receipt' | 'forwardingPermission' | 'heldDecision', RecordBounds>;
+  private readonly sideBounds: Record<'receipt' | 'forwardingPermission' | 'heldDecision' | 'indexLookup', RecordBounds>;
 
   constructor(
     private readonly policy: Policy,
@@ -86,6 +88,8 @@ export class NoticeProcessor {
       receipt: new RecordBounds(schemas.receipt, sideLimits),
       forwardingPermission: new RecordBounds(schemas.forwardingPermission, sideLimits),
       heldDecision: new RecordBounds(schemas.heldDecision, sideLimits),
+      // A lookup carries up to 100 identifiers (the adapter's LookupRequest).
+      indexLookup: new RecordBounds(schemas.indexLookup, { ...sideLimits, defaults: { ...sideLimits.defaults, items: 100 } }),
     };
   }
 
@@ -95,6 +99,7 @@ export class NoticeProcessor {
    */
   async process(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
     if (record.topic === topics.heldDecisions) return this.processHeldDecision(record, now, ledger);
+    if (record.topic === topics.lookups) return this.processLookup(record, now);
     const origin = partyOfTopic('outbox', record.topic);
     if (origin === null || !this.policy.parties.has(origin)) return this.reject(record, now, 'UNKNOWN_TOPIC', `${record.topic} is not the outbox of a known party`);
     if (record.value && record.value.length > MAX_RECORD_BYTES) {
@@ -286,6 +291,69 @@ export class NoticeProcessor {
       audit: [{ ...audit, rules: [RULES.handlingCodes, RULES.explain] }],
       ledger: [{ kind: 'permission', permission }],
     };
+  }
+
+  /**
+   * A lookup in an agreement's hit/no-hit index, written by the national adapter (the only writer
+   * of liaison.lookups; it takes the asker from the token) before it answered: checked, then audited (INDEX_LOOKUP: who asked, why, which hashes;
+   * INDEX_HIT per holder found: which of its references). Nothing is delivered. The hashes are keyed
+   * pseudonyms whose key only the members hold: the audit trail names no identifier in clear.
+   */
+  private async processLookup(record: OutboxRecord, now: number): Promise<Processed> {
+    let lookup: EuLiaison.IndexLookup;
+    try {
+      lookup = await this.decoder.decode(record.value, 'indexLookup');
+    } catch (error) {
+      if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message);
+      throw error;
+    }
+    const asker = lookup.asker;
+    if (!this.policy.parties.has(asker)) return this.reject(record, now, 'INVALID_NOTICE', `asker: "${clip(asker, 12)}" is not a known party`);
+    const problems = this.sideBounds.indexLookup.check(lookup);
+    const agreement = this.policy.agreements.find((a) => a.id === lookup.agreement);
+    if (!agreement || agreement.hitIndex !== true) problems.add(`agreement: "${clip(lookup.agreement, 64)}" has no hit/no-hit index`);
+    else if (!isMember(this.policy, agreement, asker)) problems.add(`asker: ${asker} is not a member of ${agreement.id}`);
+    const blank = requiredText('purpose', lookup.purpose, 10);
+    if (blank) problems.add(blank);
+    if (lookup.identifiers.length === 0) problems.add('identifiers: empty');
+    lookup.identifiers.forEach((identifier, i) => {
+      if (!INDEX_HASH.test(identifier.hash)) problems.add(`identifiers[${i}].hash: not 64 lower-case hex digits (a keyed pseudonym)`);
+      identifier.hits.forEach((hit, j) => {
+        if (hit.holder === asker || !agreement || !isMember(this.policy, agreement, hit.holder)) problems.add(`identifiers[${i}].hits[${j}].holder: "${clip(hit.holder, 12)}" is not another member of ${lookup.agreement}`);
+      });
+    });
+    if (problems.size > 0) return this.reject(record, now, 'INVALID_NOTICE', problems.toArray().join('; '), asker);
+    const about = { noticeId: null, caseRef: lookup.caseRef };
+    const perHolder = new Map<string, { references: string[]; hashes: string[] }>();
+    for (const identifier of lookup.identifiers) {
+      for (const hit of identifier.hits) {
+        const found = perHolder.get(hit.holder) ?? { references: [], hashes: [] };
+        found.references.push(hit.reference);
+        found.hashes.push(`${identifier.identifierType}:${identifier.hash}`);
+        perHolder.set(hit.holder, found);
+      }
+    }
+    const hits = lookup.identifiers.filter((i) => i.hits.length > 0).length;
+    const common = { lookupId: lookup.lookupId, agreement: lookup.agreement, keyEpoch: String(lookup.keyEpoch) };
+    const audit: AuditFacts[] = [
+      {
+        ...this.auditOf(now, 'INDEX_LOOKUP', asker, null, hits > 0 ? 'HIT' : 'NO_HIT', null, {
+          ...common,
+          purpose: lookup.purpose,
+          askedBy: lookup.askedBy,
+          askedAt: new Date(lookup.askedAt).toISOString(),
+          identifiers: String(lookup.identifiers.length),
+          hits: String(hits),
+          hashes: lookup.identifiers.map((i) => `${i.identifierType}:${i.hash}`).join(','),
+        }, lookup.askedBy),
+        ...about,
+      },
+      ...[...perHolder].map(([holder, found]) => ({
+        ...this.auditOf(now, 'INDEX_HIT', asker, holder, 'HIT', null, { ...common, references: found.references.join(','), hashes: found.hashes.join(',') }, lookup.askedBy),
+        ...about,
+      })),
+    ];
+    return { kind: 'lookup', origin: asker, lookup, hits, outgoing: [], audit, ledger: [] };
   }
 
   private auditOf(

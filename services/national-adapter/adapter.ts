@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { deliveriesOf, foreignReferences, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
+import { type Agreement, deliveriesOf, foreignReferences, indexedAgreements, type IndexedType, isMember, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
+import { Registry } from 'prom-client';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials, serviceCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
@@ -19,7 +20,8 @@ import { ContractRegistry } from '../shared/registry.ts';
 import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { PartitionedSender } from '../shared/partitioned-sender.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
-import { partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
+import { agreementOfIndexTopic, partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
+import { entryKey, HitIndexStore, hitIndexMetrics, type HitIndexMetrics, LookupBudget, type LookupLimits } from './hit-index.ts';
 import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
 import { type NoticePreview, previewOf } from './notice-preview.ts';
 import type { Validators } from './openapi.ts';
@@ -37,6 +39,28 @@ export interface AdapterOptions {
   validators: Validators;
   logger: Logger;
   now?: () => number;
+  /** The service's registry, for the hit/no-hit index's metrics. */
+  metrics?: Registry;
+  /** Identifiers a country may look up per window (config/rate-limits.yaml, lookups). */
+  lookupLimits?: LookupLimits;
+}
+
+/** When config/rate-limits.yaml says nothing about lookups. */
+export const DEFAULT_LOOKUP_LIMITS: LookupLimits = { windowSeconds: 60, identifiersPerCountry: 300 };
+
+/** What a lookup answers per identifier: hit or no hit, and for a hit only who holds it and its reference. */
+export interface LookupAnswer {
+  lookupId: string;
+  agreement: string;
+  keyEpoch: number;
+  results: Array<{ identifierType: IndexedType; hash: string; hit: boolean; holders: Array<{ country: string; reference: string; publishedAt: string }> }>;
+  next: string;
+}
+
+interface IndexItem {
+  identifierType: IndexedType;
+  hash: string;
+  reference?: string;
 }
 
 /** A UUID (version 8, name-based) from the caller's country and Idempotency-Key. */
@@ -54,6 +78,7 @@ export class NationalAdapter {
   private readonly registry: ContractRegistry;
   private readonly kafka: Kafka;
   private readonly producers = new Map<string, PartitionedSender>();
+  /** The adapter's own principal: held decisions, index entries and lookups. */
   private decisionProducer?: PartitionedSender;
   private reader?: TopicReader;
   private ready = false;
@@ -62,11 +87,17 @@ export class NationalAdapter {
   /** Idempotency-Key → the body it came with; a restart forgets it, the derived notice id does not. */
   private readonly idempotency = new Map<string, { hash: string; noticeId: string }>();
   private readonly now: () => number;
+  /** The agreements' hit/no-hit indexes (hashes only), rebuilt from their topics. */
+  readonly index = new HitIndexStore();
+  private readonly indexMetrics: HitIndexMetrics;
+  private readonly lookupBudget: LookupBudget;
 
   constructor(private readonly options: AdapterOptions) {
     this.registry = new ContractRegistry(options.connection.registryUrl, this.contract);
     this.kafka = createKafka({ connection: options.connection, credentials: serviceCredentials(options.connection, 'adapter'), clientId: 'liaison-adapter', logger: options.logger });
     this.now = options.now ?? Date.now;
+    this.indexMetrics = hitIndexMetrics(options.metrics ?? new Registry(), this.index);
+    this.lookupBudget = new LookupBudget(options.lookupLimits ?? DEFAULT_LOOKUP_LIMITS);
   }
 
   isReady(): boolean {
@@ -79,9 +110,23 @@ export class NationalAdapter {
     await this.decisionProducer.connect();
     this.reader = await readFromStart(
       this.kafka,
-      { topics: [...parties.map(topics.outbox), ...parties.map(topics.reports)], groupPrefix: `${SERVICE_GROUP_PREFIXES.adapter}status.`, follow: true, progress: { logger: this.options.logger, what: 'the outboxes and reports (status view)' } },
+      {
+        topics: [...parties.map(topics.outbox), ...parties.map(topics.reports), ...indexedAgreements(this.options.policy).map(topics.index)],
+        groupPrefix: `${SERVICE_GROUP_PREFIXES.adapter}status.`,
+        follow: true,
+        progress: { logger: this.options.logger, what: 'the outboxes, reports and hit/no-hit indexes' },
+      },
       async (message, topic) => {
         try {
+          const indexed = agreementOfIndexTopic(topic);
+          if (indexed !== null) {
+            if (message.value === null) {
+              if (!this.index.withdraw(indexed, message.key?.toString() ?? '')) this.skipped += 1;
+            } else {
+              this.index.put(indexed, await this.registry.decode(message.value, 'indexEntry'));
+            }
+            return;
+          }
           const sender = partyOfTopic('outbox', topic);
           if (sender !== null) {
             const record = await this.registry.decodeAny(message.value, ['notice', 'receipt', 'forwardingPermission']);
@@ -252,6 +297,123 @@ export class NationalAdapter {
     const deliveries = deliveriesOf(this.options.policy, () => key, notice, caller.country, notice.recipients, now);
     this.options.logger.info('notice previewed', { noticeId: notice.noticeId, origin: caller.country, caller: caller.id, destinations: deliveries.length });
     return previewOf(notice, caller.country, this.options.policy.version, now, deliveries);
+  }
+
+  /**
+   * Publishes keyed pseudonyms of identifiers the caller's country holds to the agreement's index.
+   * Only hashes arrive here (the schema refuses anything else, without repeating it).
+   */
+  async publishIndex(caller: Caller, agreementId: string, body: unknown): Promise<{ agreement: string; published: number }> {
+    const problems = this.options.validators.IndexPublication(body);
+    if (problems.length) throw new ApiError(400, 'invalid-index-entries', problems);
+    const agreement = this.indexedAgreement(caller, agreementId);
+    const request = body as { keyEpoch: number; entries: IndexItem[] };
+    const now = this.now();
+    const records = await Promise.all(
+      request.entries.map(async (item) => {
+        const entry: EuLiaison.IndexEntry = {
+          agreement: agreement.id,
+          holder: caller.country,
+          identifierType: item.identifierType,
+          hash: item.hash,
+          keyEpoch: request.keyEpoch,
+          reference: item.reference ?? `IDX-${item.hash.slice(0, 16)}`,
+          publishedBy: `${caller.role}@${caller.country}`,
+          publishedAt: now,
+        };
+        return { entry, message: { key: entryKey(caller.country, item.identifierType, item.hash), value: await this.registry.encode(topics.index(agreement.id), 'indexEntry', entry) } };
+      }),
+    );
+    await withDeadline(this.decisionProducer!.send(topics.index(agreement.id), records.map((r) => r.message)));
+    // Answered from at once (the reader puts the same entries again when it reads them back).
+    for (const r of records) this.index.put(agreement.id, r.entry);
+    this.indexMetrics.published.inc({ country: caller.country, agreement: agreement.id }, records.length);
+    this.options.logger.info('index entries published', { agreement: agreement.id, holder: caller.country, entries: records.length, keyEpoch: request.keyEpoch, caller: caller.id });
+    return { agreement: agreement.id, published: records.length };
+  }
+
+  /** Withdraws entries of the caller's country (tombstones): another country's entries cannot be named. */
+  async withdrawIndex(caller: Caller, agreementId: string, body: unknown): Promise<{ agreement: string; withdrawn: number }> {
+    const problems = this.options.validators.IndexWithdrawal(body);
+    if (problems.length) throw new ApiError(400, 'invalid-index-withdrawal', problems);
+    const agreement = this.indexedAgreement(caller, agreementId);
+    const keys = (body as { entries: IndexItem[] }).entries.map((item) => entryKey(caller.country, item.identifierType, item.hash));
+    await withDeadline(this.decisionProducer!.send(topics.index(agreement.id), keys.map((key) => ({ key, value: null }))));
+    for (const key of keys) this.index.withdraw(agreement.id, key);
+    this.indexMetrics.withdrawn.inc({ country: caller.country, agreement: agreement.id }, keys.length);
+    this.options.logger.info('index entries withdrawn', { agreement: agreement.id, holder: caller.country, entries: keys.length, caller: caller.id });
+    return { agreement: agreement.id, withdrawn: keys.length };
+  }
+
+  /** What the caller's country has in an agreement's index: counts per type and key epoch. */
+  indexHoldings(caller: Caller, agreementId: string): { agreement: string; holder: string; holdings: ReturnType<HitIndexStore['holdings']> } {
+    const agreement = this.indexedAgreement(caller, agreementId);
+    return { agreement: agreement.id, holder: caller.country, holdings: this.index.holdings(agreement.id, caller.country) };
+  }
+
+  /**
+   * Hit or no hit per identifier, and for a hit only the holders and their references. The lookup
+   * is written to liaison.lookups (the gateway audits it) before anything is answered: a lookup
+   * Kafka did not take is a 503, never an answer without a trace.
+   */
+  async lookup(caller: Caller, body: unknown): Promise<LookupAnswer> {
+    const problems = this.options.validators.LookupRequest(body);
+    if (problems.length) throw new ApiError(400, 'invalid-lookup', problems);
+    const request = body as { agreement: string; purpose: string; caseRef?: string; keyEpoch: number; identifiers: IndexItem[] };
+    const blank = requiredText('purpose', request.purpose, 10);
+    if (blank) throw new ApiError(400, 'invalid-lookup', [blank]);
+    const agreement = this.indexedAgreement(caller, request.agreement);
+    const now = this.now();
+    const budget = this.lookupBudget.take(caller.country, request.identifiers.length, now);
+    if (!budget.ok) {
+      this.indexMetrics.throttled.inc({ country: caller.country });
+      throw new ApiError(429, 'too-many-lookups', [`country ${caller.country}: more than ${budget.limit} identifiers looked up in the window; retry after the time in Retry-After`], { 'Retry-After': String(budget.retryAfterSeconds) });
+    }
+    const notBefore = now - agreement.retentionDays * 86_400_000;
+    const found = request.identifiers.map((item) => ({ item, hits: this.index.find(agreement.id, item.identifierType, item.hash, request.keyEpoch, caller.country, notBefore) }));
+    const record: EuLiaison.IndexLookup = {
+      lookupId: randomUUID(),
+      agreement: agreement.id,
+      asker: caller.country,
+      askedBy: `${caller.role}@${caller.country} (${caller.id})`,
+      purpose: request.purpose,
+      caseRef: request.caseRef ?? null,
+      keyEpoch: request.keyEpoch,
+      identifiers: found.map(({ item, hits }) => ({ identifierType: item.identifierType, hash: item.hash, hits: hits.map((h) => ({ holder: h.holder, reference: h.reference })) })),
+      askedAt: now,
+    };
+    // Written before the answer, by the adapter's principal: liaison.lookups has no other writer.
+    const encoded = await this.registry.encode(topics.lookups, 'indexLookup', record);
+    await withDeadline(this.decisionProducer!.send(topics.lookups, [{ key: record.lookupId, value: encoded }]));
+    const hits = found.filter((f) => f.hits.length > 0);
+    this.indexMetrics.lookups.inc({ country: caller.country, agreement: agreement.id, outcome: hits.length > 0 ? 'hit' : 'no_hit' });
+    this.indexMetrics.identifiers.inc({ country: caller.country, agreement: agreement.id }, found.length);
+    for (const f of hits) for (const h of f.hits) this.indexMetrics.hits.inc({ country: caller.country, agreement: agreement.id, holder: h.holder });
+    this.options.logger.info('index lookup answered', { lookupId: record.lookupId, agreement: agreement.id, asker: caller.country, identifiers: found.length, hits: hits.length, caller: caller.id });
+    return {
+      lookupId: record.lookupId,
+      agreement: agreement.id,
+      keyEpoch: request.keyEpoch,
+      results: found.map(({ item, hits: h }) => ({
+        identifierType: item.identifierType,
+        hash: item.hash,
+        hit: h.length > 0,
+        holders: h.map((x) => ({ country: x.holder, reference: x.reference, publishedAt: new Date(x.publishedAt).toISOString() })),
+      })),
+      next: 'To obtain what a holder knows, send it a REQUEST notice quoting the reference (and this lookupId): the agreements and deadlines of any request apply.',
+    };
+  }
+
+  /** The agreement of an index route: it must have an index (404), and the caller's country must be a member (403). */
+  private indexedAgreement(caller: Caller, agreementId: string): Agreement {
+    const agreement = this.options.policy.agreements.find((a) => a.id === agreementId);
+    if (!agreement || agreement.hitIndex !== true) throw new ApiError(404, 'not-found', [`agreement: "${clip(agreementId, 64)}" has no hit/no-hit index`]);
+    if (!isMember(this.options.policy, agreement, caller.country)) {
+      this.indexMetrics.refused.inc({ country: caller.country });
+      this.options.logger.warn('index refused to a non-member', { agreement: agreement.id, country: caller.country, caller: caller.id });
+      throw new ApiError(403, 'not-a-member', [`agreement: ${caller.country} is not a member of ${agreement.id}`]);
+    }
+    return agreement;
   }
 
   /** The notice as the gateway will read it: what the adapter owns filled in, validated as the gateway validates, its references owned. */

@@ -54,6 +54,19 @@ export function mountAdapterApi(app: Express, { adapter, keys, document, asyncap
   api.post('/notices/:id/permissions', keys.require('system'), async (req, res) => {
     res.status(202).json({ ...(await adapter.permit(callerOf(res), String(req.params.id), req.body)), status: 'RECORDED' });
   });
+  // The hit/no-hit index: hashes only, per agreement with hitIndex: true.
+  api.get('/index/:agreement', keys.require('system'), (req, res) => {
+    res.json(adapter.indexHoldings(callerOf(res), String(req.params.agreement)));
+  });
+  api.post('/index/:agreement/entries', keys.require('system'), async (req, res) => {
+    res.status(202).json({ ...(await adapter.publishIndex(callerOf(res), String(req.params.agreement), req.body)), status: 'PUBLISHED' });
+  });
+  api.post('/index/:agreement/withdrawals', keys.require('system'), async (req, res) => {
+    res.status(202).json({ ...(await adapter.withdrawIndex(callerOf(res), String(req.params.agreement), req.body)), status: 'WITHDRAWN' });
+  });
+  api.post('/lookups', keys.require('system'), async (req, res) => {
+    res.json(await adapter.lookup(callerOf(res), req.body));
+  });
   api.get('/held', keys.require('dpo'), (_req, res) => {
     res.json({ held: adapter.held(callerOf(res)) });
   });

@@ -4,7 +4,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { loadLimits, RecordBounds } from '../policy/index.ts';
+import { INDEX_HASH, INDEXED_TYPES, loadLimits, RecordBounds } from '../policy/index.ts';
 import type { Contract } from '../shared/contract.ts';
 import { ProblemList } from '../shared/problem-list.ts';
 import { avroToJsonSchema, type JsonSchema } from './notice-json-schema.ts';
@@ -25,17 +25,22 @@ const errors = (...codes: number[]) =>
           404: 'no such notice of the caller’s country',
           409: 'conflict (e.g. an Idempotency-Key reused with another body)',
           413: 'body too large',
+          429: 'over a rate limit; retry after the time in Retry-After',
         }[code],
         ...json(problem),
       },
     ]),
   );
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+const agreementParam = { name: 'agreement', in: 'path', required: true, schema: { type: 'string' }, description: 'an agreement with hitIndex: true in config/agreements.yaml' };
 
 /** `bounds`: the limits of every string and array of a notice (the policy's, config/limits.yaml). */
 export function buildOpenApi(contract: Contract, maxBodyBytes: number, bounds = new RecordBounds(contract.schemas.notice, loadLimits())) {
   const notice = avroToJsonSchema(contract.schemas.notice, NOTICE_ID, ['Notice.noticeId', 'Notice.createdAt', 'Sender.country'], bounds);
   const partyCode = { type: 'string', minLength: 2, maxLength: 12 };
+  const identifierType = { type: 'string', enum: [...INDEXED_TYPES] };
+  const indexHash = { type: 'string', pattern: INDEX_HASH.source, description: 'HMAC-SHA-256 of the normalised identifier under the agreement’s index key, 64 lower-case hex digits' };
+  const keyEpoch = { type: 'integer', minimum: 0, maximum: 2147483647, description: 'which index key of the agreement made the hashes' };
   const schemas: Record<string, JsonSchema> = {
     NoticeSubmission: notice,
     CorrectionRequest: {
@@ -62,6 +67,60 @@ export function buildOpenApi(contract: Contract, maxBodyBytes: number, bounds = 
         grantedTo: { ...partyCode, description: 'the recipient that may forward' },
         forwardTo: { type: 'array', minItems: 1, maxItems: 40, items: partyCode, description: 'known parties, each once, neither the provider nor grantedTo' },
         conditions: { type: 'string', maxLength: 2000 },
+      },
+    },
+    IndexPublication: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keyEpoch', 'entries'],
+      description: 'Identifiers the caller’s country holds, each hashed on the caller’s side (liaison index hash): never an identifier in clear.',
+      properties: {
+        keyEpoch: keyEpoch,
+        entries: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 1000,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['identifierType', 'hash'],
+            properties: {
+              identifierType,
+              hash: indexHash,
+              reference: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$', description: 'the holder’s own reference, quoted back by an asker in its REQUEST; default IDX- and the first 16 hex digits of the hash' },
+            },
+          },
+        },
+      },
+    },
+    IndexWithdrawal: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['entries'],
+      properties: {
+        entries: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 1000,
+          items: { type: 'object', additionalProperties: false, required: ['identifierType', 'hash'], properties: { identifierType, hash: indexHash } },
+        },
+      },
+    },
+    LookupRequest: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['agreement', 'purpose', 'keyEpoch', 'identifiers'],
+      properties: {
+        agreement: { type: 'string', pattern: '^[a-z0-9-]{1,64}$', description: 'an agreement with a hit/no-hit index of which the caller’s country is a member' },
+        purpose: { type: 'string', minLength: 10, maxLength: 500, description: 'why, for the audit trail (e.g. the investigation); no identifier in clear' },
+        caseRef: { type: 'string', minLength: 1, maxLength: 64 },
+        keyEpoch,
+        identifiers: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 100,
+          items: { type: 'object', additionalProperties: false, required: ['identifierType', 'hash'], properties: { identifierType, hash: indexHash } },
+        },
       },
     },
     Accepted: {
@@ -125,6 +184,39 @@ export function buildOpenApi(contract: Contract, maxBodyBytes: number, bounds = 
           responses: { 202: { description: 'recorded' }, ...errors(400, 401, 403, 404) },
         },
       },
+      '/v1/index/{agreement}': {
+        get: {
+          summary: 'What the caller’s country has in an agreement’s hit/no-hit index: counts per identifier type and key epoch (role system)',
+          parameters: [agreementParam],
+          responses: { 200: { description: 'the counts' }, ...errors(401, 403, 404) },
+        },
+      },
+      '/v1/index/{agreement}/entries': {
+        post: {
+          summary: 'Publish keyed pseudonyms of identifiers the caller’s country holds (role system)',
+          description: 'Hash each identifier on your side with the agreement’s index key (liaison index hash; README, "Hit/no-hit index"). A hash already published is replaced (its reference and date).',
+          parameters: [agreementParam],
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/IndexPublication' }) },
+          responses: { 202: { description: 'written to the agreement’s index' }, ...errors(400, 401, 403, 404, 429) },
+        },
+      },
+      '/v1/index/{agreement}/withdrawals': {
+        post: {
+          summary: 'Withdraw entries of the caller’s country from an agreement’s index (role system)',
+          parameters: [agreementParam],
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/IndexWithdrawal' }) },
+          responses: { 202: { description: 'withdrawn' }, ...errors(400, 401, 403, 404) },
+        },
+      },
+      '/v1/lookups': {
+        post: {
+          summary: 'Does another member hold these identifiers? Hit or no hit per identifier, and for a hit only the holder and its reference (role system)',
+          description:
+            'The identifiers are hashed on your side with the agreement’s index key. The lookup (who, why, which hashes, which holders) goes to your outbox and into the audit trail before the answer is given. Identifiers per country and window are limited (config/rate-limits.yaml, lookups): over it, 429. To obtain what a holder knows, send it a REQUEST notice quoting the reference: the normal rules apply.',
+          requestBody: { required: true, ...json({ $ref: '#/components/schemas/LookupRequest' }) },
+          responses: { 200: { description: 'per identifier: hit, and the holders with their references' }, ...errors(400, 401, 403, 404, 429) },
+        },
+      },
       '/v1/held': {
         get: { summary: 'Copies of the caller’s notices held for its data protection officer (rule 5; role dpo)', responses: { 200: { description: 'held copies' }, ...errors(401, 403) } },
       },
@@ -146,7 +238,7 @@ export function buildOpenApi(contract: Contract, maxBodyBytes: number, bounds = 
   return { document, validators: compileValidators(schemas, bounds) };
 }
 
-export type RequestSchema = 'NoticeSubmission' | 'CorrectionRequest' | 'HeldDecisionRequest' | 'PermissionRequest';
+export type RequestSchema = 'NoticeSubmission' | 'CorrectionRequest' | 'HeldDecisionRequest' | 'PermissionRequest' | 'IndexPublication' | 'IndexWithdrawal' | 'LookupRequest';
 export type Validators = Record<RequestSchema, (body: unknown) => string[]>;
 
 function compileValidators(schemas: Record<string, JsonSchema>, bounds: RecordBounds): Validators {
@@ -160,6 +252,9 @@ function compileValidators(schemas: Record<string, JsonSchema>, bounds: RecordBo
     CorrectionRequest: check(ajv.compile(schemas.CorrectionRequest!)),
     HeldDecisionRequest: check(ajv.compile(schemas.HeldDecisionRequest!)),
     PermissionRequest: check(ajv.compile(schemas.PermissionRequest!)),
+    IndexPublication: check(ajv.compile(schemas.IndexPublication!)),
+    IndexWithdrawal: check(ajv.compile(schemas.IndexWithdrawal!)),
+    LookupRequest: check(ajv.compile(schemas.LookupRequest!)),
   };
 }
 

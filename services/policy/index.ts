@@ -4,7 +4,7 @@
  * Pure: no Kafka, no HTTP. The gateway, the national adapter, the CLI and infra use it through
  * this module only; its files are its own.
  */
-export { loadPolicy, CLASSIFICATIONS, DEFAULT_AGREEMENTS_FILE, type Agreement, type Classification, type CrimeArea, type Policy, type SubjectRole } from './policy.ts';
+export { loadPolicy, indexedAgreements, CLASSIFICATIONS, DEFAULT_AGREEMENTS_FILE, type Agreement, type Classification, type CrimeArea, type Policy, type SubjectRole } from './policy.ts';
 export {
   actionsForRecipient,
   blockingRule,
@@ -27,3 +27,4 @@ export { loadLimits, MAX_RECORD_BYTES, NUMBER_RANGES, rangeOf, RecordBounds, typ
 export { foreignReferences, type NoticeHistory, type PermissionRecord } from './notice-references.ts';
 export { findIdentifiers, isValidIban, maskIdentifiers, type IdentifierKind } from './free-text.ts';
 export { loadPseudonymKeys } from './pseudonym-keys.ts';
+export { INDEX_HASH, INDEX_KEY_BYTES, INDEXED_TYPES, indexHash, type IndexedType, newIndexKey, type Normalised, normaliseIdentifier } from './hit-index.ts';

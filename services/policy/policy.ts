@@ -31,6 +31,12 @@ export interface Agreement {
   onBehalfOf?: boolean;
   /** The agreement carries notices only towards these members (a copy to Europol is not a route between states). */
   onlyTowards?: string[];
+  /**
+   * Members may publish keyed pseudonyms of identifiers they hold and ask whether another member
+   * holds one (the hit/no-hit index, services/policy/hit-index.ts). EU/EEA members only, and only
+   * where the agreement lets personal data travel.
+   */
+  hitIndex?: boolean;
 }
 
 export interface Policy {
@@ -83,6 +89,7 @@ const schema: JSONSchemaType<AgreementsFile> = {
           retentionDays: { type: 'integer', minimum: 1, maximum: 36500 },
           onBehalfOf: { type: 'boolean', nullable: true },
           onlyTowards: { type: 'array', items: { type: 'string' }, minItems: 1, nullable: true },
+          hitIndex: { type: 'boolean', nullable: true },
         },
       },
     },
@@ -146,6 +153,12 @@ export function loadPolicy(agreementsFile = DEFAULT_AGREEMENTS_FILE, partiesFile
     } else if (a.thirdCountryTransfer) {
       throw new ConfigError(`${at('thirdCountryTransfer')}: set, but no member is a third country`);
     }
+    // A hit tells the asker that a member holds an identifier: personal data, so only where it may travel.
+    if (a.hitIndex) {
+      if (third.length > 0) throw new ConfigError(`${at('hitIndex')}: not allowed, ${third.join(', ')} ${third.length > 1 ? 'are' : 'is'} outside the EU/EEA (a hit discloses that a member holds an identifier)`);
+      if (a.personalDataRoles.length === 0) throw new ConfigError(`${at('hitIndex')}: not allowed, the agreement carries no personal data (personalDataRoles is empty)`);
+      if (a.onlyTowards) throw new ConfigError(`${at('hitIndex')}: not allowed with onlyTowards (the index is shared by all members alike)`);
+    }
   });
 
   const bounds = new RecordBounds(loadContract().schemas.notice, loadLimits(limitsFile));
@@ -153,3 +166,6 @@ export function loadPolicy(agreementsFile = DEFAULT_AGREEMENTS_FILE, partiesFile
   const noticeSchema = loadContract().schemas.notice;
   return { agreements: agreements as Agreement[], parties, tags: dataProtectionTags(noticeSchema), untagged: new Set(untaggedFields(noticeSchema)), bounds, version };
 }
+
+/** The agreements with a hit/no-hit index: each has its topic, liaison.index.<id>. */
+export const indexedAgreements = (policy: Pick<Policy, 'agreements'>): string[] => policy.agreements.filter((a) => a.hitIndex === true).map((a) => a.id);

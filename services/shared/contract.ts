@@ -26,6 +26,8 @@ export const TOP_LEVEL = {
   forwardingPermission: 'eu.liaison.ForwardingPermission',
   batchAttempt: 'eu.liaison.BatchAttempt',
   auditCheckpoint: 'eu.liaison.AuditCheckpoint',
+  indexEntry: 'eu.liaison.IndexEntry',
+  indexLookup: 'eu.liaison.IndexLookup',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
 
@@ -41,6 +43,8 @@ export interface ContractRecords {
   forwardingPermission: EuLiaison.ForwardingPermission;
   batchAttempt: EuLiaison.BatchAttempt;
   auditCheckpoint: EuLiaison.AuditCheckpoint;
+  indexEntry: EuLiaison.IndexEntry;
+  indexLookup: EuLiaison.IndexLookup;
 }
 // Every contract name has its type, and no other: the compiler refuses this line otherwise.
 const everyNameTyped: [ContractName, keyof ContractRecords] extends [keyof ContractRecords, ContractName] ? true : never = true;

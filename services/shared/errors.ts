@@ -96,6 +96,8 @@ export class ApiError extends LiaisonError<'LIAISON_REQUEST_REFUSED'> {
     readonly status: number,
     readonly error: string,
     readonly problems: string[],
+    /** Response headers that go with the refusal (e.g. Retry-After with a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super('LIAISON_REQUEST_REFUSED', `${error}: ${problems.join('; ')}`);
   }

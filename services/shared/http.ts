@@ -88,7 +88,7 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
 export function apiErrorHandler(onUnexpected: (error: Error) => void) {
   return (error: Error & { type?: string; status?: number }, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof ApiError) {
-      res.status(error.status).json({ error: error.error, problems: error.problems });
+      res.set(error.headers).status(error.status).json({ error: error.error, problems: error.problems });
     } else if (decisionOf(error) === 'retry') {
       // The schema registry or Kafka cannot be reached: nothing was written, the caller retries.
       // The cause goes to the log only: its addresses are the deployment's, not the caller's business.

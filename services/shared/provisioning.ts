@@ -33,8 +33,9 @@ export interface ProvisionResult {
   acls: number;
 }
 
-export async function provision(admin: Admin, parties: readonly Party[], replicationFactor = 1): Promise<ProvisionResult> {
-  const plan = topicPlan(parties);
+/** `indexed`: the agreements with a hit/no-hit index (their topics and the adapter's ACLs). */
+export async function provision(admin: Admin, parties: readonly Party[], replicationFactor = 1, indexed: readonly string[] = []): Promise<ProvisionResult> {
+  const plan = topicPlan(parties, indexed);
   const existing = new Set(await admin.listTopics());
   const missing = plan.filter((t) => !existing.has(t.name));
   if (missing.length > 0) {
@@ -58,7 +59,7 @@ export async function provision(admin: Admin, parties: readonly Party[], replica
       resources: configured.map((t) => ({ type: ConfigResourceTypes.TOPIC, name: t.name, configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })) })),
     });
   }
-  const acls = aclPlan(parties);
+  const acls = aclPlan(parties, indexed);
   await admin.createAcls({ acl: acls.map(toKafkaAcl) });
   return { topicsCreated: missing.length, topicsTotal: plan.length, acls: acls.length };
 }

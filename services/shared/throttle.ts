@@ -16,6 +16,8 @@ export interface RateLimits {
   windowSeconds: number;
   perToken: number;
   perCountry: number;
+  /** The hit/no-hit index: identifiers one country may look up per window (services/national-adapter/hit-index.ts). */
+  lookups?: { windowSeconds: number; identifiersPerCountry: number };
 }
 
 export const DEFAULT_RATE_LIMITS_FILE = fileURLToPath(new URL('../../config/rate-limits.yaml', import.meta.url));
@@ -28,6 +30,16 @@ const schema: JSONSchemaType<RateLimits> = {
     windowSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
     perToken: { type: 'integer', minimum: 1 },
     perCountry: { type: 'integer', minimum: 1 },
+    lookups: {
+      type: 'object',
+      nullable: true,
+      required: ['windowSeconds', 'identifiersPerCountry'],
+      additionalProperties: false,
+      properties: {
+        windowSeconds: { type: 'integer', minimum: 1, maximum: 86400 },
+        identifiersPerCountry: { type: 'integer', minimum: 1 },
+      },
+    },
   },
 };
 

@@ -6,6 +6,10 @@ import type { Party } from './parties.ts';
 
 /** The per-party topics: the prefix followed by the party's code. */
 const PER_PARTY = { outbox: 'liaison.outbox.', inbox: 'liaison.inbox.', reports: 'liaison.reports.' } as const;
+const INDEX_PREFIX = 'liaison.index.';
+
+/** The agreement an index topic belongs to (`liaison.index.benelux-police-treaty` → its id), or null. */
+export const agreementOfIndexTopic = (topic: string): string | null => (topic.startsWith(INDEX_PREFIX) && topic.length > INDEX_PREFIX.length ? topic.slice(INDEX_PREFIX.length) : null);
 
 export const topics = {
   /** Written only by the party's own principal: the topic proves the origin (docs/architecture.md). */
@@ -24,7 +28,21 @@ export const topics = {
   gatewayAttempts: 'liaison.gateway.attempts',
   /** How far the gateway has verified the audit trail (eu.liaison.AuditCheckpoint), compacted; gateway only. */
   gatewayCheckpoints: 'liaison.gateway.checkpoints',
+  /**
+   * An agreement's hit/no-hit index (eu.liaison.IndexEntry: keyed pseudonyms, never a clear
+   * identifier), compacted; read and written only by the national adapter.
+   */
+  index: (agreementId: string) => `${INDEX_PREFIX}${agreementId}`,
+  /**
+   * Lookups in the hit/no-hit indexes and what they found (eu.liaison.IndexLookup), written by the
+   * national adapter before it answers, read by the gateway, which audits them. No party may write
+   * it: a lookup in the audit trail is one the adapter answered.
+   */
+  lookups: 'liaison.lookups',
 } as const;
+
+/** What the gateway consumes: every outbox, the DPOs' held decisions and the index lookups. */
+export const gatewayInputs = (codes: readonly string[]): string[] => [...codes.map(topics.outbox), topics.heldDecisions, topics.lookups];
 
 /** The party a per-party topic belongs to (`liaison.outbox.BE` → BE), or null for any other topic. */
 export function partyOfTopic(kind: keyof typeof PER_PARTY, topic: string): string | null {
@@ -56,7 +74,8 @@ export interface TopicSpec {
   config: Record<string, string>;
 }
 
-export function topicPlan(parties: readonly Party[]): TopicSpec[] {
+/** `indexed`: the agreements with a hit/no-hit index (`hitIndex: true`), one compacted topic each. */
+export function topicPlan(parties: readonly Party[], indexed: readonly string[] = []): TopicSpec[] {
   // Kept as long as the audit trail: the gateway's ledger (corrections to every earlier recipient,
   // ownership), each contact point's inbox and the adapter's status view are rebuilt from these
   // topics. Kafka's default of 7 days would make a correction of an older notice impossible and
@@ -74,8 +93,11 @@ export function topicPlan(parties: readonly Party[]): TopicSpec[] {
     { name: topics.dlq, partitions: 1, config: {} },
     { name: topics.held, partitions: 3, config: { 'retention.ms': '-1' } },
     { name: topics.heldDecisions, partitions: 1, config: { 'retention.ms': '-1' } },
+    { name: topics.lookups, partitions: 1, config: { 'retention.ms': '-1' } },
     { name: topics.gatewayAttempts, partitions: 1, config: { 'cleanup.policy': 'compact' } },
     { name: topics.gatewayCheckpoints, partitions: 1, config: { 'cleanup.policy': 'compact' } },
+    // The latest entry per holder, type and hash; a withdrawal (tombstone) removes it.
+    ...indexed.map((id) => ({ name: topics.index(id), partitions: 1, config: { 'cleanup.policy': 'compact' } })),
   ];
 }
 
@@ -93,8 +115,8 @@ export interface AclSpec {
 }
 
 /** Every ACL of the cluster but the registry's: the parties' (partyAclPlan) and the services' (serviceAclPlan). */
-export function aclPlan(parties: readonly Party[]): AclSpec[] {
-  return [...partyAclPlan(parties), ...serviceAclPlan(parties)];
+export function aclPlan(parties: readonly Party[], indexed: readonly string[] = []): AclSpec[] {
+  return [...partyAclPlan(parties), ...serviceAclPlan(parties, indexed)];
 }
 
 /**
@@ -128,14 +150,16 @@ export function partyAclPlan(parties: readonly Party[]): AclSpec[] {
 
 /**
  * What each service does, and nothing more.
- * - gateway: reads every outbox and the held decisions; writes every inbox and report topic, the
+ * - gateway: reads every outbox, the held decisions and the index lookups; writes every inbox and report topic, the
  *   audit trail, the held copies, the dead letters and its attempt log, and reads back the reports,
  *   held copies, audit trail and attempt log it rebuilds its state from; reads the size limits of
  *   the broker and of the topics it writes; its own groups and transactional ids.
- * - adapter: reads every outbox and report topic (the status view) and writes the held decisions;
- *   its own groups.
+ * - adapter: reads every outbox and report topic (the status view), writes the held decisions
+ *   and the index lookups,
+ *   reads and writes the hit/no-hit indexes (no party may touch them: a country reading an index
+ *   could test guesses offline, without the lookups' rate limit and audit); its own groups.
  */
-export function serviceAclPlan(parties: readonly Party[]): AclSpec[] {
+export function serviceAclPlan(parties: readonly Party[], indexed: readonly string[] = []): AclSpec[] {
   const grant = (service: ServiceName, names: string[], operations: AclOperation[]): AclSpec[] =>
     names.flatMap((name) => operations.map((operation): AclSpec => ({ principal: `User:${SERVICE_PRINCIPALS[service]}`, resource: 'TOPIC', pattern: 'LITERAL', name, operation })));
   const prefixed = (service: ServiceName, resource: AclResource, name: string, operations: AclOperation[]): AclSpec[] =>
@@ -145,7 +169,7 @@ export function serviceAclPlan(parties: readonly Party[]): AclSpec[] {
   const inboxes = codes.map(topics.inbox);
   const reports = codes.map(topics.reports);
   return [
-    ...grant('gateway', [...outboxes, topics.heldDecisions], ['READ', 'DESCRIBE']),
+    ...grant('gateway', [...outboxes, topics.heldDecisions, topics.lookups], ['READ', 'DESCRIBE']),
     ...grant('gateway', [...inboxes, topics.dlq], ['WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
     ...grant('gateway', [...reports, topics.audit, topics.held], ['READ', 'WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
     ...grant('gateway', [topics.gatewayAttempts, topics.gatewayCheckpoints], ['READ', 'WRITE', 'DESCRIBE']),
@@ -153,7 +177,8 @@ export function serviceAclPlan(parties: readonly Party[]): AclSpec[] {
     ...prefixed('gateway', 'GROUP', SERVICE_GROUP_PREFIXES.gateway, ['READ', 'DESCRIBE', 'DELETE']),
     ...prefixed('gateway', 'TRANSACTIONAL_ID', `${SERVICE_GROUP_PREFIXES.gateway}.`, ['WRITE', 'DESCRIBE']),
     ...grant('adapter', [...outboxes, ...reports], ['READ', 'DESCRIBE']),
-    ...grant('adapter', [topics.heldDecisions], ['WRITE', 'DESCRIBE']),
+    ...grant('adapter', [topics.heldDecisions, topics.lookups], ['WRITE', 'DESCRIBE']),
+    ...grant('adapter', indexed.map(topics.index), ['READ', 'WRITE', 'DESCRIBE']),
     ...prefixed('adapter', 'GROUP', SERVICE_GROUP_PREFIXES.adapter, ['READ', 'DESCRIBE', 'DELETE']),
   ];
 }

@@ -16,7 +16,7 @@ import type { EuLiaison } from '../../services/shared/generated/contract-types.t
 import type { ContractName } from '../../services/shared/contract.ts';
 import { createLogger } from '../../services/shared/logger.ts';
 import { ContractRegistry } from '../../services/shared/registry.ts';
-import { topics } from '../../services/shared/topology.ts';
+import { gatewayInputs as gatewayTopics, topics } from '../../services/shared/topology.ts';
 import { adminKafka, connection, partyKafka, unique } from './clients.ts';
 
 const { Partitioners } = kafkajs;
@@ -44,7 +44,7 @@ export async function logEnd(topicNames: string[]): Promise<Offsets> {
   }
 }
 
-const gatewayInputs = () => [...[...policy.parties.keys()].map((p) => topics.outbox(p)), topics.heldDecisions];
+const gatewayInputs = () => gatewayTopics([...policy.parties.keys()]);
 
 /**
  * A consumer group positioned at `from` before its real members join: a short-lived member

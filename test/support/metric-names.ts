@@ -2,6 +2,7 @@
 import { Registry } from 'prom-client';
 import { contactPointMetrics } from '../../services/contact-point/metrics.ts';
 import { gatewayMetrics } from '../../services/gateway/metrics.ts';
+import { hitIndexMetrics } from '../../services/national-adapter/hit-index.ts';
 import { createServiceHttp } from '../../services/shared/http.ts';
 import { createThrottle } from '../../services/shared/throttle.ts';
 
@@ -21,6 +22,9 @@ export function liaisonMetricNames(): Set<string> {
   const gateway = new Registry();
   gatewayMetrics(gateway, 'v');
   add(gateway);
+  const adapter = new Registry();
+  hitIndexMetrics(adapter);
+  add(adapter);
   const contactPoint = new Registry();
   contactPointMetrics(contactPoint, () => [], Date.now);
   add(contactPoint);

@@ -11,6 +11,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy": EuLiaison.NoticeCopy;
@@ -22,6 +24,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -33,6 +37,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -44,6 +50,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -55,6 +63,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -66,6 +76,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -77,6 +89,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -88,6 +102,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission": EuLiaison.ForwardingPermission;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -99,6 +115,8 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt": EuLiaison.BatchAttempt;
     "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -110,6 +128,34 @@ export type AvroType = {
     "eu.liaison.ForwardingPermission"?: never;
     "eu.liaison.BatchAttempt"?: never;
     "eu.liaison.AuditCheckpoint": EuLiaison.AuditCheckpoint;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
+} | {
+    "eu.liaison.Notice"?: never;
+    "eu.liaison.NoticeCopy"?: never;
+    "eu.liaison.DeliveryReport"?: never;
+    "eu.liaison.AuditEvent"?: never;
+    "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
+    "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry": EuLiaison.IndexEntry;
+    "eu.liaison.IndexLookup"?: never;
+} | {
+    "eu.liaison.Notice"?: never;
+    "eu.liaison.NoticeCopy"?: never;
+    "eu.liaison.DeliveryReport"?: never;
+    "eu.liaison.AuditEvent"?: never;
+    "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
+    "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup": EuLiaison.IndexLookup;
 };
 
 export namespace EuLiaison {
@@ -1029,5 +1075,76 @@ export namespace EuLiaison {
          */
         writtenBy: string;
         writtenAt: number;
+    }
+    export const IndexedIdentifierTypeSchema = "{\"type\":\"enum\",\"name\":\"IndexedIdentifierType\",\"symbols\":[\"PHONE\",\"LICENCE_PLATE\",\"DOCUMENT_NUMBER\",\"IBAN\",\"CRYPTO_ADDRESS\"],\"namespace\":\"eu.liaison\"}";
+    export const IndexedIdentifierTypeName = "eu.liaison.IndexedIdentifierType";
+    export type IndexedIdentifierType = "PHONE" | "LICENCE_PLATE" | "DOCUMENT_NUMBER" | "IBAN" | "CRYPTO_ADDRESS";
+    export const IndexEntrySchema = "{\"type\":\"record\",\"name\":\"IndexEntry\",\"namespace\":\"eu.liaison\",\"doc\":\"One identifier a member holds, as a keyed pseudonym, on liaison.index.<agreement> (compacted; key holder/type/hash; a null value withdraws it). Written and read only by the national adapter's principal, for the holder its token proves. The hash is made by the holder's national system with the agreement's index key, which Liaison never has: no identifier in clear.\",\"fields\":[{\"name\":\"agreement\",\"type\":\"string\"},{\"name\":\"holder\",\"type\":\"string\",\"doc\":\"the member that holds the identifier (the publishing token's country)\"},{\"name\":\"identifierType\",\"type\":{\"type\":\"enum\",\"name\":\"IndexedIdentifierType\",\"symbols\":[\"PHONE\",\"LICENCE_PLATE\",\"DOCUMENT_NUMBER\",\"IBAN\",\"CRYPTO_ADDRESS\"],\"namespace\":\"eu.liaison\"}},{\"name\":\"hash\",\"type\":\"string\",\"doc\":\"HMAC-SHA-256 of the normalised identifier under the agreement's index key, 64 lower-case hex digits\"},{\"name\":\"keyEpoch\",\"type\":\"int\",\"doc\":\"which index key of the agreement made the hash (keys are rotated by epoch)\"},{\"name\":\"reference\",\"type\":\"string\",\"doc\":\"the holder's reference, which an asker quotes in its REQUEST notice\"},{\"name\":\"publishedBy\",\"type\":\"string\",\"doc\":\"role@country\"},{\"name\":\"publishedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const IndexEntryName = "eu.liaison.IndexEntry";
+    /**
+     * One identifier a member holds, as a keyed pseudonym, on liaison.index.<agreement> (compacted; key holder/type/hash; a null value withdraws it). Written and read only by the national adapter's principal, for the holder its token proves. The hash is made by the holder's national system with the agreement's index key, which Liaison never has: no identifier in clear.
+     */
+    export interface IndexEntry {
+        agreement: string;
+        /**
+         * the member that holds the identifier (the publishing token's country)
+         */
+        holder: string;
+        identifierType: EuLiaison.IndexedIdentifierType;
+        /**
+         * HMAC-SHA-256 of the normalised identifier under the agreement's index key, 64 lower-case hex digits
+         */
+        hash: string;
+        /**
+         * which index key of the agreement made the hash (keys are rotated by epoch)
+         */
+        keyEpoch: number;
+        /**
+         * the holder's reference, which an asker quotes in its REQUEST notice
+         */
+        reference: string;
+        /**
+         * role@country
+         */
+        publishedBy: string;
+        publishedAt: number;
+    }
+    export const IndexHitSchema = "{\"type\":\"record\",\"name\":\"IndexHit\",\"fields\":[{\"name\":\"holder\",\"type\":\"string\"},{\"name\":\"reference\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}";
+    export const IndexHitName = "eu.liaison.IndexHit";
+    export interface IndexHit {
+        holder: string;
+        reference: string;
+    }
+    export const LookedUpIdentifierSchema = "{\"type\":\"record\",\"name\":\"LookedUpIdentifier\",\"fields\":[{\"name\":\"identifierType\",\"type\":\"eu.liaison.IndexedIdentifierType\"},{\"name\":\"hash\",\"type\":\"string\"},{\"name\":\"hits\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"IndexHit\",\"fields\":[{\"name\":\"holder\",\"type\":\"string\"},{\"name\":\"reference\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}}}],\"namespace\":\"eu.liaison\"}";
+    export const LookedUpIdentifierName = "eu.liaison.LookedUpIdentifier";
+    export interface LookedUpIdentifier {
+        identifierType: EuLiaison.IndexedIdentifierType;
+        hash: string;
+        hits: EuLiaison.IndexHit[];
+    }
+    export const IndexLookupSchema = "{\"type\":\"record\",\"name\":\"IndexLookup\",\"namespace\":\"eu.liaison\",\"doc\":\"A lookup in an agreement's hit/no-hit index and what it found, written by the national adapter to the asker's outbox with the asker's principal before the answer is given. The gateway checks it and writes it to the audit trail (INDEX_LOOKUP, and INDEX_HIT per holder found): who asked, for which purpose, which hashes, which holders. No identifier in clear: the hashes are keyed pseudonyms made by the asker.\",\"fields\":[{\"name\":\"lookupId\",\"type\":\"string\"},{\"name\":\"agreement\",\"type\":\"string\"},{\"name\":\"asker\",\"type\":\"string\",\"doc\":\"must be the outbox's own country\"},{\"name\":\"askedBy\",\"type\":\"string\",\"doc\":\"role@country and the token's id\"},{\"name\":\"purpose\",\"type\":\"string\"},{\"name\":\"caseRef\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"keyEpoch\",\"type\":\"int\"},{\"name\":\"identifiers\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"LookedUpIdentifier\",\"fields\":[{\"name\":\"identifierType\",\"type\":\"eu.liaison.IndexedIdentifierType\"},{\"name\":\"hash\",\"type\":\"string\"},{\"name\":\"hits\",\"type\":{\"type\":\"array\",\"items\":{\"type\":\"record\",\"name\":\"IndexHit\",\"fields\":[{\"name\":\"holder\",\"type\":\"string\"},{\"name\":\"reference\",\"type\":\"string\"}],\"namespace\":\"eu.liaison\"}}}],\"namespace\":\"eu.liaison\"}}},{\"name\":\"askedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const IndexLookupName = "eu.liaison.IndexLookup";
+    /**
+     * A lookup in an agreement's hit/no-hit index and what it found, written by the national adapter to the asker's outbox with the asker's principal before the answer is given. The gateway checks it and writes it to the audit trail (INDEX_LOOKUP, and INDEX_HIT per holder found): who asked, for which purpose, which hashes, which holders. No identifier in clear: the hashes are keyed pseudonyms made by the asker.
+     */
+    export interface IndexLookup {
+        lookupId: string;
+        agreement: string;
+        /**
+         * must be the outbox's own country
+         */
+        asker: string;
+        /**
+         * role@country and the token's id
+         */
+        askedBy: string;
+        purpose: string;
+        /**
+         * Default: null
+         */
+        caseRef: null | string;
+        keyEpoch: number;
+        identifiers: EuLiaison.LookedUpIdentifier[];
+        askedAt: number;
     }
 }

@@ -6,6 +6,7 @@ import { liaisonDashboards } from '../../../infra/grafana/dashboards.ts';
 import { BOOTSTRAP, CLUSTER, CREDENTIALS_DIR, K8S_DIR, k8sManifests, kustomization, renderManifest, REGISTRY_URL } from '../../../infra/k8s/manifests.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import { loadParties } from '../../../services/shared/parties.ts';
+import { indexedAgreements, loadPolicy } from '../../../services/policy/index.ts';
 import { ADMIN_PRINCIPAL, aclPlan, CLUSTER_RESOURCE, principalOf, REGISTRY_PRINCIPAL, registryAclPlan, SERVICE_PRINCIPALS, topicPlan, topics, type AclSpec } from '../../../services/shared/topology.ts';
 
 type Doc = any;
@@ -75,14 +76,14 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     const declared = ofKind('KafkaTopic');
     for (const t of declared) expect(t.metadata.labels['strimzi.io/cluster']).toBe(CLUSTER);
     const byName = new Map(declared.map((t) => [t.spec.topicName ?? t.metadata.name, t]));
-    const plan = topicPlan(parties);
+    const plan = topicPlan(parties, indexedAgreements(loadPolicy()));
     expect([...byName.keys()].sort()).toEqual(plan.map((t) => t.name).sort());
     for (const t of plan) {
       expect(byName.get(t.name)!.spec.partitions, t.name).toBe(t.partitions);
       expect(byName.get(t.name)!.spec.config, t.name).toMatchObject(t.config);
     }
     // Names the services build, spelled as the code spells them.
-    for (const name of [topics.outbox('DE-NW'), topics.inbox('EUROPOL'), topics.reports('NL'), topics.audit, topics.dlq, topics.held, topics.heldDecisions]) expect(byName.has(name), name).toBe(true);
+    for (const name of [topics.outbox('DE-NW'), topics.inbox('EUROPOL'), topics.reports('NL'), topics.audit, topics.dlq, topics.held, topics.heldDecisions, topics.lookups, topics.index('benelux-police-treaty')]) expect(byName.has(name), name).toBe(true);
   });
 
   it('declare one SCRAM user per principal with exactly the per-country ACLs the embedded stack applies', () => {
@@ -92,7 +93,7 @@ describe('Kubernetes manifests (infra/k8s)', () => {
       expect(u.spec.authentication).toEqual({ type: 'scram-sha-512' });
       expect(u.metadata.labels['strimzi.io/cluster']).toBe(CLUSTER);
     }
-    const plan = aclPlan(parties);
+    const plan = aclPlan(parties, indexedAgreements(loadPolicy()));
     for (const principal of [...parties.map((p) => principalOf(p.code)), ...Object.values(SERVICE_PRINCIPALS)]) {
       expect(sortAcls(aclsOf(users.get(principal))), principal).toEqual(sortAcls(plan.filter((a) => a.principal === `User:${principal}`)));
     }

@@ -12,8 +12,14 @@ describe('topicPlan', () => {
     expect(topicPlan(parties).map((t) => t.name)).toEqual([
       'liaison.outbox.BE', 'liaison.inbox.BE', 'liaison.reports.BE',
       'liaison.outbox.DE-NW', 'liaison.inbox.DE-NW', 'liaison.reports.DE-NW',
-      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions', 'liaison.gateway.attempts', 'liaison.gateway.checkpoints',
+      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions', 'liaison.lookups', 'liaison.gateway.attempts', 'liaison.gateway.checkpoints',
     ]);
+  });
+
+  it('gives every agreement with a hit/no-hit index one compacted topic', () => {
+    const plan = topicPlan(parties, ['be-nl-cross-border']);
+    expect(plan.filter((t) => t.name.startsWith('liaison.index.'))).toEqual([{ name: 'liaison.index.be-nl-cross-border', partitions: 1, config: { 'cleanup.policy': 'compact' } }]);
+    expect(topicPlan(parties).some((t) => t.name.startsWith('liaison.index.'))).toBe(false);
   });
 
   it('keeps the audit trail in one partition, forever', () => {
@@ -23,7 +29,7 @@ describe('topicPlan', () => {
 
   it('keeps every topic a service rebuilds its state from as long as the audit trail, not Kafka’s 7 days', () => {
     const plan = new Map(topicPlan(parties).map((t) => [t.name, t.config]));
-    for (const name of [topics.outbox('BE'), topics.inbox('BE'), topics.reports('BE'), topics.held, topics.heldDecisions]) expect(plan.get(name), name).toMatchObject({ 'retention.ms': '-1' });
+    for (const name of [topics.outbox('BE'), topics.inbox('BE'), topics.reports('BE'), topics.held, topics.heldDecisions, topics.lookups]) expect(plan.get(name), name).toMatchObject({ 'retention.ms': '-1' });
   });
 });
 
@@ -53,10 +59,16 @@ describe('aclPlan', () => {
   it('grants nothing on another party’s resources', () => {
     expect(be.some((a) => a.name.includes('DE-NW'))).toBe(false);
   });
+
+  it('grants a party nothing on an index or the lookups: guesses could be tested offline, without rate limit or audit', () => {
+    const withIndex = aclPlan(parties, ['be-nl-cross-border']).filter((a) => a.principal === 'User:country-be');
+    expect(withIndex.some((a) => a.name.startsWith('liaison.index.') || a.name === topics.lookups)).toBe(false);
+  });
 });
 
 describe('serviceAclPlan', () => {
-  const of = (principal: string) => aclPlan(parties).filter((a) => a.principal === `User:${principal}`);
+  const indexed = ['be-nl-cross-border'];
+  const of = (principal: string) => aclPlan(parties, indexed).filter((a) => a.principal === `User:${principal}`);
   const topicOps = (acls: ReturnType<typeof of>, operation: string) => acls.filter((a) => a.resource === 'TOPIC' && a.operation === operation).map((a) => a.name).sort();
   const gateway = of(SERVICE_PRINCIPALS.gateway);
   const adapter = of(SERVICE_PRINCIPALS.adapter);
@@ -66,13 +78,13 @@ describe('serviceAclPlan', () => {
     expect(topicOps(gateway, 'WRITE')).toEqual([...codes.map(topics.inbox), ...codes.map(topics.reports), topics.audit, topics.dlq, topics.held, topics.gatewayAttempts, topics.gatewayCheckpoints].sort());
   });
 
-  it('lets the gateway read the outboxes, the held decisions and what it rebuilds its state from, never an inbox or the dead letters', () => {
-    expect(topicOps(gateway, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), topics.audit, topics.held, topics.heldDecisions, topics.gatewayAttempts, topics.gatewayCheckpoints].sort());
+  it('lets the gateway read the outboxes, the held decisions, the lookups and what it rebuilds its state from, never an inbox, the dead letters or an index', () => {
+    expect(topicOps(gateway, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), topics.audit, topics.held, topics.heldDecisions, topics.lookups, topics.gatewayAttempts, topics.gatewayCheckpoints].sort());
   });
 
-  it('lets the adapter read outboxes and reports and write only the held decisions', () => {
-    expect(topicOps(adapter, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports)].sort());
-    expect(topicOps(adapter, 'WRITE')).toEqual([topics.heldDecisions]);
+  it('lets the adapter read outboxes, reports and the indexes, and write only the held decisions, the lookups and the indexes', () => {
+    expect(topicOps(adapter, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), ...indexed.map(topics.index)].sort());
+    expect(topicOps(adapter, 'WRITE')).toEqual([topics.heldDecisions, ...indexed.map(topics.index), topics.lookups].sort());
     expect(adapter.some((a) => a.resource === 'TRANSACTIONAL_ID' || a.resource === 'CLUSTER')).toBe(false);
   });
 
