@@ -6,7 +6,9 @@ import { prepareCluster, setGlobalCompatibility, stackDown, stackOptionsFromEnv,
 import type { StatusView } from '../shared/status-views.ts';
 import { hashToken, newToken, type Role, ROLES } from '../shared/api-keys.ts';
 import { verifyAuditLog } from '../shared/audit-log.ts';
-import { DEFAULT_AGREEMENTS_FILE, loadPolicy } from '../policy/index.ts';
+import { DEFAULT_AGREEMENTS_FILE, INDEXED_TYPES, indexedAgreements, type IndexedType, loadPolicy } from '../policy/index.ts';
+import type { LookupAnswer } from '../national-adapter/adapter.ts';
+import { defaultIndexKeyFile, hashIdentifiers, makeIndexKey, readIndexKeys } from './index-keys.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { LiaisonError } from '../shared/errors.ts';
 import { createKafka } from '../shared/kafka.ts';
@@ -219,6 +221,108 @@ policyCommand
     console.log('');
     console.log(formatTable(['agreement', 'deliveries that change'], [...diff.byAgreement].sort((a, b) => b[1] - a[1]).map(([a, n]) => [a, String(n)])));
   });
+
+const index = program
+  .command('index')
+  .description('the hit/no-hit index: publish keyed pseudonyms of identifiers your country holds, and ask whether another member holds one; identifiers are hashed here, with the agreement\'s index key, and never sent in clear');
+
+const indexTypeOption = () => new Option('--type <type>', 'the identifiers\' type').choices([...INDEXED_TYPES]).makeOptionMandatory();
+const indexValues = (values: string[], file?: string): string[] => {
+  const all = [...values, ...(file ? readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '') : [])];
+  if (all.length === 0) throw new LiaisonError('LIAISON_INPUT', 'no identifiers: give them as arguments or with --file (one per line, kept out of the shell history)');
+  return all;
+};
+
+index
+  .command('keygen')
+  .description('make an agreement\'s index key (epoch 1), or with --rotate its next one; hand the file to the other members through your national secure channel, never to Liaison')
+  .requiredOption('--agreement <id>', 'an agreement with hitIndex: true')
+  .option('--key-file <file>', 'the index keys (default: $LIAISON_INDEX_KEYS, else the embedded stack\'s .liaison/index-keys.json)')
+  .option('--rotate', 'replace an existing key by the next epoch (members re-publish their entries under it)')
+  .action((opts: { agreement: string; keyFile?: string; rotate?: boolean }) => {
+    indexedAgreementOf(opts.agreement);
+    const file = opts.keyFile ?? defaultIndexKeyFile();
+    const made = makeIndexKey(file, opts.agreement, opts.rotate === true);
+    console.log(`${made.rotated ? 'Rotated' : 'Made'} the index key of ${opts.agreement}, epoch ${made.epoch}, in ${file} (mode 0600).`);
+  });
+
+index
+  .command('hash')
+  .description('print the index hash of each identifier (normalised first: 0470 12 34 56 and +32 470 12 34 56 are one number); nothing is sent')
+  .requiredOption('--agreement <id>', 'an agreement with hitIndex: true')
+  .addOption(indexTypeOption())
+  .argument('[values...]', 'the identifiers')
+  .option('--file <file>', 'identifiers, one per line')
+  .option('--key-file <file>', 'the index keys (default: $LIAISON_INDEX_KEYS, else .liaison/index-keys.json)')
+  .option('--json', 'print the body of a lookup or publication')
+  .action((values: string[], opts: { agreement: string; type: IndexedType; file?: string; keyFile?: string; json?: boolean }) => {
+    const { keyEpoch, hashed } = hashIdentifiers(readIndexKeys(opts.keyFile ?? defaultIndexKeyFile()), opts.agreement, opts.type, indexValues(values, opts.file));
+    if (opts.json) return console.log(JSON.stringify({ keyEpoch, identifiers: hashed.map((h) => ({ identifierType: h.identifierType, hash: h.hash })) }, null, 2));
+    console.log(formatTable(['identifier', 'type', `hash (key epoch ${keyEpoch})`], hashed.map((h) => [h.value, h.identifierType, h.hash])));
+  });
+
+index
+  .command('publish')
+  .description('publish identifiers your country holds to an agreement\'s index (hashed here; a hash published again is refreshed)')
+  .requiredOption('--as <country>', 'your country (its system token is used)')
+  .requiredOption('--agreement <id>', 'an agreement with hitIndex: true')
+  .addOption(indexTypeOption())
+  .argument('[values...]', 'the identifiers')
+  .option('--file <file>', 'identifiers, one per line')
+  .option('--reference <ref>', 'your reference for them, which an asker quotes in its REQUEST (default: IDX- and the hash\'s first 16 hex digits)')
+  .option('--key-file <file>', 'the index keys (default: $LIAISON_INDEX_KEYS, else .liaison/index-keys.json)')
+  .option('--token <token>', 'bearer token (default: $LIAISON_TOKEN, else the embedded stack\'s token)')
+  .action(async (values: string[], opts: { as: string; agreement: string; type: IndexedType; file?: string; reference?: string; keyFile?: string; token?: string }) => {
+    const { keyEpoch, hashed } = hashIdentifiers(readIndexKeys(opts.keyFile ?? defaultIndexKeyFile()), opts.agreement, opts.type, indexValues(values, opts.file));
+    const entries = hashed.map((h) => ({ identifierType: h.identifierType, hash: h.hash, ...(opts.reference ? { reference: opts.reference } : {}) }));
+    const { body } = await call<{ published: number }>(ADAPTER_URL, `/v1/index/${encodeURIComponent(opts.agreement)}/entries`, tokenFor(opts.as, 'system', opts.token), { method: 'POST', body: { keyEpoch, entries } });
+    console.log(`Published ${body.published} ${opts.type} entries of ${opts.as} to the index of ${opts.agreement} (key epoch ${keyEpoch}).`);
+  });
+
+index
+  .command('lookup')
+  .description('does another member of the agreement hold these identifiers? hit or no hit each, and for a hit the holder and its reference; the lookup is audited')
+  .requiredOption('--as <country>', 'your country (its system token is used)')
+  .requiredOption('--agreement <id>', 'an agreement with hitIndex: true')
+  .addOption(indexTypeOption())
+  .requiredOption('--purpose <text>', 'why, for the audit trail (no identifier in clear)')
+  .option('--case-ref <ref>', 'your case')
+  .argument('[values...]', 'the identifiers')
+  .option('--file <file>', 'identifiers, one per line')
+  .option('--key-file <file>', 'the index keys (default: $LIAISON_INDEX_KEYS, else .liaison/index-keys.json)')
+  .option('--token <token>', 'bearer token (default: $LIAISON_TOKEN, else the embedded stack\'s token)')
+  .option('--json', 'print the raw answer')
+  .action(async (values: string[], opts: { as: string; agreement: string; type: IndexedType; purpose: string; caseRef?: string; file?: string; keyFile?: string; token?: string; json?: boolean }) => {
+    const { keyEpoch, hashed } = hashIdentifiers(readIndexKeys(opts.keyFile ?? defaultIndexKeyFile()), opts.agreement, opts.type, indexValues(values, opts.file));
+    const request = { agreement: opts.agreement, purpose: opts.purpose, ...(opts.caseRef ? { caseRef: opts.caseRef } : {}), keyEpoch, identifiers: hashed.map((h) => ({ identifierType: h.identifierType, hash: h.hash })) };
+    const { body } = await call<LookupAnswer>(ADAPTER_URL, '/v1/lookups', tokenFor(opts.as, 'system', opts.token), { method: 'POST', body: request });
+    if (opts.json) return console.log(JSON.stringify(body, null, 2));
+    console.log(`Lookup ${body.lookupId} in ${body.agreement} (audited):`);
+    console.log(formatTable(['identifier', 'answer', 'holder', 'reference'], body.results.flatMap((r, i) => (r.hit ? r.holders.map((h) => [hashed[i]!.value, 'HIT', h.country, h.reference]) : [[hashed[i]!.value, 'no hit', '-', '-']]))));
+    if (body.results.some((r) => r.hit)) console.log(`\n${body.next}`);
+  });
+
+index
+  .command('withdraw')
+  .description('withdraw identifiers of your country from an agreement\'s index')
+  .requiredOption('--as <country>', 'your country (its system token is used)')
+  .requiredOption('--agreement <id>', 'an agreement with hitIndex: true')
+  .addOption(indexTypeOption())
+  .argument('[values...]', 'the identifiers')
+  .option('--file <file>', 'identifiers, one per line')
+  .option('--key-file <file>', 'the index keys (default: $LIAISON_INDEX_KEYS, else .liaison/index-keys.json)')
+  .option('--token <token>', 'bearer token (default: $LIAISON_TOKEN, else the embedded stack\'s token)')
+  .action(async (values: string[], opts: { as: string; agreement: string; type: IndexedType; file?: string; keyFile?: string; token?: string }) => {
+    const { hashed } = hashIdentifiers(readIndexKeys(opts.keyFile ?? defaultIndexKeyFile()), opts.agreement, opts.type, indexValues(values, opts.file));
+    const { body } = await call<{ withdrawn: number }>(ADAPTER_URL, `/v1/index/${encodeURIComponent(opts.agreement)}/withdrawals`, tokenFor(opts.as, 'system', opts.token), { method: 'POST', body: { entries: hashed.map((h) => ({ identifierType: h.identifierType, hash: h.hash })) } });
+    console.log(`Withdrew ${body.withdrawn} ${opts.type} entries of ${opts.as} from the index of ${opts.agreement}.`);
+  });
+
+/** An agreement of the policy with an index, or a clear error naming those that have one. */
+function indexedAgreementOf(id: string): void {
+  const indexed = indexedAgreements(loadPolicy());
+  if (!indexed.includes(id)) throw new LiaisonError('LIAISON_INPUT', `--agreement: "${id}" has no hit/no-hit index; these have one: ${indexed.join(', ') || 'none'}`);
+}
 
 program
   .command('demo')

@@ -209,3 +209,63 @@ describe('the notice processor: every dead-letter reason', () => {
     expect(result.origin).toBe('BE');
   });
 });
+
+describe('the notice processor: index lookups (liaison.lookups)', () => {
+  const hash = (c: string) => c.repeat(64);
+  const lookup = (over: Partial<EuLiaison.IndexLookup> = {}): Named => ({
+    name: 'indexLookup',
+    value: {
+      lookupId: randomUUID(),
+      agreement: 'be-nl-cross-border',
+      asker: 'BE',
+      askedBy: 'system@BE (be-system-test)',
+      purpose: 'ATM gas attack Hasselt, 14 November: phone seen on the getaway car',
+      caseRef: 'BE-ATM-2026-117',
+      keyEpoch: 1,
+      identifiers: [
+        { identifierType: 'PHONE', hash: hash('a'), hits: [{ holder: 'NL', reference: 'NL-IDX-0042' }] },
+        { identifierType: 'LICENCE_PLATE', hash: hash('b'), hits: [] },
+      ],
+      askedAt: now,
+      ...over,
+    },
+  });
+
+  it('audits a lookup with its purpose and hashes, and a hit per holder naming its references; nothing is delivered', async () => {
+    const { process } = setup();
+    const result = await process(topics.lookups, lookup());
+    expect(result.kind).toBe('lookup');
+    if (result.kind !== 'lookup') return;
+    expect(result.outgoing).toEqual([]);
+    expect(result.hits).toBe(1);
+    expect(result.audit.map((a) => [a.action, a.origin, a.destination, a.outcome, a.actor])).toEqual([
+      ['INDEX_LOOKUP', 'BE', null, 'HIT', 'system@BE (be-system-test)'],
+      ['INDEX_HIT', 'BE', 'NL', 'HIT', 'system@BE (be-system-test)'],
+    ]);
+    expect(result.audit[0]).toMatchObject({ caseRef: 'BE-ATM-2026-117', noticeId: null, details: { agreement: 'be-nl-cross-border', identifiers: '2', hits: '1', hashes: `PHONE:${hash('a')},LICENCE_PLATE:${hash('b')}` } });
+    expect(result.audit[0]!.details.purpose).toMatch(/^ATM gas attack/);
+    expect(result.audit[1]!.details).toMatchObject({ references: 'NL-IDX-0042', hashes: `PHONE:${hash('a')}` });
+  });
+
+  it('audits a lookup without hits as NO_HIT, with no INDEX_HIT', async () => {
+    const { process } = setup();
+    const result = await process(topics.lookups, lookup({ identifiers: [{ identifierType: 'IBAN', hash: hash('c'), hits: [] }] }));
+    expect(result.audit.map((a) => [a.action, a.outcome])).toEqual([['INDEX_LOOKUP', 'NO_HIT']]);
+  });
+
+  it('dead-letters a lookup by a non-member, in an agreement without an index, with a clear value, a blank purpose or a hit of the asker itself', async () => {
+    const { process } = setup();
+    const reasonOf = async (over: Partial<EuLiaison.IndexLookup>) => {
+      const result = expectDeadLettered(await process(topics.lookups, lookup(over)), 'INVALID_NOTICE');
+      return result.reason;
+    };
+    expect(await reasonOf({ asker: 'FR' })).toContain('asker: FR is not a member of be-nl-cross-border');
+    expect(await reasonOf({ agreement: 'hazeldonk' })).toContain('agreement: "hazeldonk" has no hit/no-hit index');
+    const clear = await reasonOf({ identifiers: [{ identifierType: 'PHONE', hash: '+32470123456', hits: [] }] });
+    expect(clear).toContain('identifiers[0].hash: not 64 lower-case hex digits');
+    expect(clear).not.toContain('470123456');
+    expect(await reasonOf({ purpose: '   ' })).toContain('purpose');
+    expect(await reasonOf({ identifiers: [{ identifierType: 'PHONE', hash: hash('a'), hits: [{ holder: 'BE', reference: 'x' }] }] })).toContain('identifiers[0].hits[0].holder: "BE" is not another member');
+    expect(await reasonOf({ asker: 'XX' })).toContain('asker: "XX" is not a known party');
+  });
+});

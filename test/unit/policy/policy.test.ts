@@ -35,6 +35,24 @@ describe('loadPolicy', () => {
     expect(() => loadPolicy(file)).toThrow(`${file}: agreements[0] (transatlantic).thirdCountryTransfer: required, US is outside the EU/EEA`);
   });
 
+  it('refuses a hit/no-hit index with a third country, without personal data, or towards some members only', () => {
+    const withUs = agreementsFile(transatlantic('    specialCategories: false\n    thirdCountryTransfer: safeguards\n    hitIndex: true\n'));
+    expect(() => loadPolicy(withUs)).toThrow(`${withUs}: agreements[0] (transatlantic).hitIndex: not allowed, US is outside the EU/EEA`);
+    const eu = (extra: string) => agreementsFile(`agreements:
+  - id: pictures
+    name: Pictures
+    members: [BE, NL, EUROPOL]
+    crimeAreas: all
+    classificationCeiling: RESTRICTED
+    specialCategories: false
+    retentionDays: 365
+    hitIndex: true
+${extra}`);
+    expect(() => loadPolicy(eu('    personalDataRoles: []\n'))).toThrow('(pictures).hitIndex: not allowed, the agreement carries no personal data');
+    expect(() => loadPolicy(eu('    personalDataRoles: [SUSPECT]\n    onlyTowards: [EUROPOL]\n'))).toThrow('(pictures).hitIndex: not allowed with onlyTowards');
+    expect(loadPolicy(eu('    personalDataRoles: [SUSPECT]\n')).agreements[0]!.hitIndex).toBe(true);
+  });
+
   it('refuses special categories towards a third country (rule 3)', () => {
     const file = agreementsFile(transatlantic('    specialCategories: true\n    thirdCountryTransfer: safeguards\n'));
     expect(() => loadPolicy(file)).toThrow('agreements[0] (transatlantic).specialCategories: must be false');
