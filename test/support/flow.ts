@@ -83,7 +83,7 @@ export async function startGateway(
   groupId: string,
   instanceId = unique('gw'),
   now?: () => number,
-  options: Partial<Pick<GatewayOptions, 'stallAfterMs' | 'progressIntervalMs' | 'connection'>> = {},
+  options: Partial<Pick<GatewayOptions, 'stallAfterMs' | 'progressIntervalMs' | 'connection' | 'logger'>> = {},
 ): Promise<RunningGateway> {
   const metrics = new Registry();
   let gateway: Gateway | undefined;

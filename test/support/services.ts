@@ -9,7 +9,8 @@ import { ALL_COUNTRIES, ApiKeys, COUNTRY_ROLES, hashToken, newToken, type Role }
 import type { Connection } from '../../services/shared/connection.ts';
 import { loadContract } from '../../services/shared/contract.ts';
 import { createServiceHttp, listen } from '../../services/shared/http.ts';
-import { createLogger } from '../../services/shared/logger.ts';
+import { createLogger, type Logger } from '../../services/shared/logger.ts';
+import type { LookupLimits } from '../../services/national-adapter/hit-index.ts';
 import { createThrottle, type RateLimits } from '../../services/shared/throttle.ts';
 import { NationalAdapter } from '../../services/national-adapter/adapter.ts';
 import { mountAdapterApi } from '../../services/national-adapter/http-api.ts';
@@ -46,12 +47,14 @@ async function serve(app: Parameters<typeof listen>[0]): Promise<{ server: Serve
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-export async function startAdapter(options: { maxBodyBytes?: number; rateLimits?: RateLimits; connection?: Connection } = {}): Promise<RunningService & { adapter: NationalAdapter }> {
-  const logger = createLogger('national-adapter', 'warn');
+export async function startAdapter(
+  options: { maxBodyBytes?: number; rateLimits?: RateLimits; connection?: Connection; lookupLimits?: LookupLimits; logger?: Logger } = {},
+): Promise<RunningService & { adapter: NationalAdapter }> {
+  const logger = options.logger ?? createLogger('national-adapter', 'warn');
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
-  const adapter = new NationalAdapter({ connection: options.connection ?? connection(), policy, validators, logger });
   const http = createServiceHttp('national-adapter', () => adapter.isReady());
+  const adapter = new NationalAdapter({ connection: options.connection ?? connection(), policy, validators, logger, metrics: http.metrics, lookupLimits: options.lookupLimits });
   const keys = options.rateLimits ? throttledApiKeys(options.rateLimits, http.metrics) : apiKeys;
   const asyncapi = buildAsyncApi(loadContract(), [...policy.parties.values()], { brokers: connection().brokers, registryUrl: connection().registryUrl, ssl: false, version: policy.version });
   mountAdapterApi(http.app, { adapter, keys, document, asyncapi, maxBodyBytes, logger });
