@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import kafkajs, { type Admin, type Kafka, type Producer } from 'kafkajs';
+import { indexedAgreements, loadPolicy } from '../../../services/policy/index.ts';
 import { groupPrefixOf, SERVICE_GROUP_PREFIXES, SERVICE_PRINCIPALS, type ServiceName, topicPlan, topics } from '../../../services/shared/topology.ts';
 import { loadParties } from '../../../services/shared/parties.ts';
 import { partyKafka, serviceKafka, unique } from '../../support/clients.ts';
@@ -14,7 +15,7 @@ import { partyKafka, serviceKafka, unique } from '../../support/clients.ts';
 const { ConfigResourceTypes } = kafkajs;
 
 const parties = loadParties().map((p) => p.code);
-const allTopics = topicPlan(loadParties()).map((t) => t.name);
+const allTopics = topicPlan(loadParties(), indexedAgreements(loadPolicy())).map((t) => t.name);
 
 /** Whether the call succeeded; the broker's refusal otherwise. */
 async function allowed(call: () => Promise<unknown>): Promise<boolean> {
@@ -191,9 +192,9 @@ describe('the services’ own principals', () => {
 
   it('the gateway reads the outboxes and writes inboxes, reports and its own topics; it cannot write an outbox, read an inbox or administer', async () => {
     const wrong = await probe('gateway', {
-      read: { [topics.outbox('BE')]: true, [topics.heldDecisions]: true, [topics.reports('NL')]: true, [topics.audit]: true, [topics.inbox('BE')]: false, [topics.dlq]: false },
-      writeAborted: { [topics.inbox('NL')]: true, [topics.reports('BE')]: true, [topics.audit]: true, [topics.held]: true, [topics.dlq]: true, [topics.outbox('BE')]: false, [topics.heldDecisions]: false },
-      writeRefused: [topics.outbox('NL'), topics.heldDecisions],
+      read: { [topics.outbox('BE')]: true, [topics.heldDecisions]: true, [topics.lookups]: true, [topics.reports('NL')]: true, [topics.audit]: true, [topics.inbox('BE')]: false, [topics.dlq]: false, [topics.index('be-nl-cross-border')]: false },
+      writeAborted: { [topics.inbox('NL')]: true, [topics.reports('BE')]: true, [topics.audit]: true, [topics.held]: true, [topics.dlq]: true, [topics.outbox('BE')]: false, [topics.heldDecisions]: false, [topics.lookups]: false },
+      writeRefused: [topics.outbox('NL'), topics.heldDecisions, topics.lookups, topics.index('be-nl-cross-border')],
       describeBroker: true,
     });
     expect(wrong).toEqual([]);
@@ -201,7 +202,7 @@ describe('the services’ own principals', () => {
 
   it('the adapter reads the outboxes and reports for its status view; it cannot write an outbox, an inbox or the audit trail, nor read inboxes, held copies or the audit trail', async () => {
     const wrong = await probe('adapter', {
-      read: { [topics.outbox('NL')]: true, [topics.reports('BE')]: true, [topics.inbox('NL')]: false, [topics.audit]: false, [topics.held]: false, [topics.heldDecisions]: false, [topics.dlq]: false },
+      read: { [topics.outbox('NL')]: true, [topics.reports('BE')]: true, [topics.index('be-nl-cross-border')]: true, [topics.inbox('NL')]: false, [topics.audit]: false, [topics.held]: false, [topics.heldDecisions]: false, [topics.lookups]: false, [topics.dlq]: false },
       writeRefused: [topics.outbox('NL'), topics.inbox('NL'), topics.reports('NL'), topics.audit, topics.held, topics.dlq],
       describeBroker: false,
     });

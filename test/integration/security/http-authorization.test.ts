@@ -71,6 +71,11 @@ describe('the authorization matrix of the HTTP APIs', () => {
       { name: 'GET /v1/held', roles: ['dpo'], owners: ['BE'], list: true, call: (t) => api(`${adapter.url}/v1/held`, t) },
       { name: 'POST /v1/notices (role only)', roles: ['system'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/notices`, t, { body: {} }) },
       { name: 'POST /v1/notices/preview (role only)', roles: ['system', 'dpo'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/notices/preview`, t, { body: {} }) },
+      // The hit/no-hit index: only system tokens; a non-member's is refused (403), a member's empty body is a 400.
+      { name: 'POST /v1/lookups (role only)', roles: ['system'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/lookups`, t, { body: {} }) },
+      { name: 'GET /v1/index/:agreement', roles: ['system'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/index/be-nl-cross-border`, t) },
+      { name: 'POST /v1/index/:agreement/entries', roles: ['system'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/index/be-nl-cross-border/entries`, t, { body: {} }) },
+      { name: 'POST /v1/index/:agreement/withdrawals', roles: ['system'], owners: [], list: true, call: (t) => api(`${adapter.url}/v1/index/be-nl-cross-border/withdrawals`, t, { body: {} }) },
       { name: 'GET /v1/inbox', roles: ['officer'], owners: ['NL', 'CO'], list: true, call: (t) => api(`${cp.url}/v1/inbox`, t) },
       { name: 'GET /v1/inbox/:id', roles: ['officer'], owners: ['NL', 'CO'], call: (t) => api(`${cp.url}/v1/inbox/${noticeId}`, t, { headers: justification }) },
       { name: 'POST /v1/inbox/:id/reply', roles: ['officer'], owners: ['NL', 'CO'], call: (t) => api(`${cp.url}/v1/inbox/${noticeId}/reply`, t, { body: { summary: 'authorization matrix' } }) },

@@ -21,7 +21,29 @@ import { startAdapter, startContactPoint, tokenOf, type RunningService } from '.
 const REQUESTS = 10_000;
 const SEED = 20261201;
 const PARTIES = [...policy.parties.keys()];
-const WRITABLE = [...PARTIES.map(topics.outbox), topics.heldDecisions];
+const WRITABLE = [...PARTIES.map(topics.outbox), topics.heldDecisions, topics.lookups, topics.index('be-nl-cross-border')];
+
+/** Bad bodies of the hit/no-hit index routes, each with the field its 400 must name. */
+const HASH = 'a'.repeat(64);
+const lookup = (over: Record<string, unknown>) => JSON.stringify({ agreement: 'be-nl-cross-border', purpose: 'ATM gas attack, getaway car', keyEpoch: 1, identifiers: [{ identifierType: 'PHONE', hash: HASH }], ...over });
+const INDEX_BODIES: Array<{ route: 'lookups' | 'entries' | 'withdrawals'; body: string; field: string | null }> = [
+  { route: 'lookups', body: lookup({ purpose: 'x' }), field: 'purpose' },
+  { route: 'lookups', body: lookup({ purpose: ' '.repeat(12) }), field: 'purpose' },
+  { route: 'lookups', body: lookup({ identifiers: [{ identifierType: 'PHONE', hash: '+32 470 12 34 56' }] }), field: 'identifiers' },
+  { route: 'lookups', body: lookup({ identifiers: [{ identifierType: 'NAME', hash: HASH }] }), field: 'identifiers' },
+  { route: 'lookups', body: lookup({ identifiers: Array.from({ length: 101 }, () => ({ identifierType: 'PHONE', hash: HASH })) }), field: 'identifiers' },
+  { route: 'lookups', body: lookup({ identifiers: [] }), field: 'identifiers' },
+  { route: 'lookups', body: lookup({ keyEpoch: -1 }), field: 'keyEpoch' },
+  { route: 'lookups', body: lookup({ agreement: 'be nl' }), field: 'agreement' },
+  { route: 'lookups', body: lookup({ value: '0470123456' }), field: 'value' },
+  { route: 'lookups', body: '{"agreement":"be-nl-cross-border","__proto__":{"hitIndex":true}}', field: null },
+  { route: 'entries', body: JSON.stringify({ keyEpoch: 1, entries: [{ identifierType: 'LICENCE_PLATE', hash: HASH, reference: '../../etc/passwd' }] }), field: 'entries' },
+  { route: 'entries', body: JSON.stringify({ keyEpoch: 1, entries: Array.from({ length: 1_001 }, () => ({ identifierType: 'IBAN', hash: HASH })) }), field: 'entries' },
+  { route: 'entries', body: JSON.stringify({ entries: [{ identifierType: 'IBAN', hash: HASH }] }), field: 'keyEpoch' },
+  { route: 'entries', body: JSON.stringify({ keyEpoch: 1, entries: [{ identifierType: 'IBAN', hash: HASH.toUpperCase() }] }), field: 'entries' },
+  { route: 'withdrawals', body: JSON.stringify({ entries: [{ identifierType: 'IBAN' }] }), field: 'entries' },
+  { route: 'withdrawals', body: '[]', field: null },
+];
 
 let adapter: RunningService;
 let cp: RunningService;
@@ -91,6 +113,17 @@ describe('fuzzing the HTTP surfaces', () => {
         arbitrary: fc.record({ id: ids, decision: fc.constantFrom('release', 'reject', 'approve', 'RELEASE'), body: fc.constantFrom('{}', '{"justification":""}', '{"justification":"\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b\\u200b"}', '{"justification":1}') }).map(
           ({ id, decision, body }): Sent => ({ label: `POST /v1/held/:id/:destination/${decision}`, url: ad(`/v1/held/${id}/US/${decision}`), method: 'POST', token: tokenOf('BE', 'dpo'), raw: body, field: null }),
         ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(...INDEX_BODIES).map(({ route, body, field }): Sent => ({
+          label: `POST ${route === 'lookups' ? '/v1/lookups' : `/v1/index/:agreement/${route}`}`,
+          url: ad(route === 'lookups' ? '/v1/lookups' : `/v1/index/be-nl-cross-border/${route}`),
+          method: 'POST',
+          token: tokenOf('NL', 'system'),
+          raw: body,
+          field,
+        })),
       },
       { weight: 1, arbitrary: ids.map((id): Sent => ({ label: 'GET /v1/notices/:id', url: ad(`/v1/notices/${id}`), method: 'GET', token: tokenOf('NL', 'system'), field: null })) },
       {
