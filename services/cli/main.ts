@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { prepareCluster, setGlobalCompatibility, stackDown, stackOptionsFromEnv, stackStatus, stackUp } from '../../infra/local/stack.ts';
-import type { StatusView } from '../shared/status-views.ts';
+import type { LookupAnswer, StatusView } from '../shared/status-views.ts';
 import { hashToken, newToken, type Role, ROLES } from '../shared/api-keys.ts';
 import { verifyAuditLog } from '../shared/audit-log.ts';
 import { DEFAULT_AGREEMENTS_FILE, INDEXED_TYPES, indexedAgreements, type IndexedType, loadPolicy } from '../policy/index.ts';
-import type { LookupAnswer } from '../national-adapter/adapter.ts';
 import { defaultIndexKeyFile, hashIdentifiers, makeIndexKey, readIndexKeys } from './index-keys.ts';
 import { resolveConnection } from '../shared/connection.ts';
 import { LiaisonError } from '../shared/errors.ts';
@@ -17,7 +16,7 @@ import { ContractRegistry } from '../shared/registry.ts';
 import { retryUntil } from '../shared/retry.ts';
 import { topics } from '../shared/topology.ts';
 import { runDemo } from './demo.ts';
-import { agreementsAt, diffPolicies, readOutboxNotices } from './policy-diff.ts';
+import { agreementsAt, diffPolicies, readOutboxNotices, recordReview } from './policy-diff.ts';
 import { ADAPTER_URL, call, CONTACT_POINT_URL, tokenFor } from './http-client.ts';
 import { formatTable } from './table.ts';
 
@@ -195,7 +194,10 @@ policyCommand
   .option('--to <file>', 'the proposed agreements', DEFAULT_AGREEMENTS_FILE)
   .option('--days <n>', 'replay the notices of the last n days', positiveInteger, 30)
   .option('--json', 'print the report as JSON')
-  .action(async (opts: { from: string; to: string; days: number; json?: boolean }) => {
+  .option('--record', 'record this review: the gateway writes it into the audit trail (POLICY_REVIEWED), and a gateway that runs the proposed version reports it reviewed (liaison_policy_reviewed)')
+  .option('--reviewer <id>', 'who reviewed, e.g. dpo@BE (required with --record)')
+  .action(async (opts: { from: string; to: string; days: number; json?: boolean; record?: boolean; reviewer?: string }) => {
+    if (opts.record && !opts.reviewer?.trim()) throw new LiaisonError('LIAISON_INPUT', '--reviewer: required with --record (who reviewed, e.g. dpo@BE)');
     const before = loadPolicy(agreementsAt(opts.from));
     const after = loadPolicy(opts.to);
     const since = Date.now() - opts.days * 86_400_000;
@@ -203,8 +205,13 @@ policyCommand
     const kafka = createKafka({ connection, credentials: connection.credentials.admin, clientId: 'liaison-cli-policy-diff' });
     const replayed = await readOutboxNotices(kafka, new ContractRegistry(connection.registryUrl), [...after.parties.keys()], since, (n) => console.error(`  read ${n} notices...`));
     const diff = diffPolicies(before, after, replayed.notices, Date.now());
+    const report = JSON.stringify({ from: opts.from, to: opts.to, since: new Date(since).toISOString(), policyVersions: { before: before.version, after: after.version }, ...diff, byAgreement: Object.fromEntries(diff.byAgreement), skipped: replayed.skipped }, null, 2);
+    if (opts.record) {
+      const review = await recordReview(kafka, connection.registryUrl, { before, after, fromRef: opts.from, since, diff, report, reviewedBy: opts.reviewer!.trim() });
+      console.error(`Review ${review.reviewId} recorded by ${review.reviewedBy}: policy ${review.fromVersion} → ${review.toVersion}, ${review.changes} deliveries change, report SHA-256 ${review.reportSha256}. The gateway writes it into the audit trail.`);
+    }
     if (opts.json) {
-      console.log(JSON.stringify({ from: opts.from, to: opts.to, since: new Date(since).toISOString(), policyVersions: { before: before.version, after: after.version }, ...diff, byAgreement: Object.fromEntries(diff.byAgreement), skipped: replayed.skipped }, null, 2));
+      console.log(report);
       return;
     }
     console.log(`Policy ${before.version} (${opts.from}) → ${after.version} (${opts.to}); ${diff.notices} notices since ${new Date(since).toISOString().slice(0, 10)}, ${diff.deliveries} deliveries, ${diff.changes.length} would change.`);

@@ -5,7 +5,7 @@
  * before it is deployed. The report names notices, destinations and field paths, never a value.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -14,7 +14,8 @@ import { DEFAULT_AGREEMENTS_FILE, deliveriesOf, type Decision, type Policy, vali
 import { PROJECT_ROOT } from '../shared/connection.ts';
 import { ConfigError, decisionOf } from '../shared/errors.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
-import type { ContractRegistry } from '../shared/registry.ts';
+import { ContractRegistry } from '../shared/registry.ts';
+import { IDEMPOTENT } from '../shared/kafka.ts';
 import { readFromStart } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
 
@@ -131,4 +132,39 @@ export async function readOutboxNotices(kafka: Kafka, registry: ContractRegistry
     }
   });
   return { notices, skipped };
+}
+
+/**
+ * Records a DPO's review of the change: its summary and the SHA-256 of the full report go to
+ * liaison.policy.reviews (written with the admin principal of `kafka`), which the gateway reads
+ * and writes into the audit trail. The report itself stays with the reviewer.
+ */
+export async function recordReview(
+  kafka: Kafka,
+  registryUrl: string,
+  review: { before: Policy; after: Policy; fromRef: string; since: number; diff: PolicyDiff; report: string; reviewedBy: string },
+): Promise<EuLiaison.PolicyReview> {
+  const record: EuLiaison.PolicyReview = {
+    reviewId: randomUUID(),
+    fromVersion: review.before.version,
+    toVersion: review.after.version,
+    fromRef: review.fromRef,
+    since: review.since,
+    notices: review.diff.notices,
+    deliveries: review.diff.deliveries,
+    changes: review.diff.changes.length,
+    byAgreement: Object.fromEntries(review.diff.byAgreement),
+    reportSha256: createHash('sha256').update(review.report).digest('hex'),
+    reviewedBy: review.reviewedBy,
+    reviewedAt: Date.now(),
+  };
+  const value = await new ContractRegistry(registryUrl).encode(topics.policyReviews, 'policyReview', record);
+  const producer = kafka.producer(IDEMPOTENT);
+  await producer.connect();
+  try {
+    await producer.send({ topic: topics.policyReviews, acks: -1, messages: [{ key: record.toVersion, value }] });
+  } finally {
+    await producer.disconnect();
+  }
+  return record;
 }

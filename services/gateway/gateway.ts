@@ -156,6 +156,7 @@ export class Gateway {
   private consumer?: Consumer;
   private ledgerReader?: TopicReader;
   private auditReader?: TopicReader;
+  private reviewReader?: TopicReader;
   private verifier = new ChainVerifier();
   private readonly checkpoints: AuditCheckpoints;
   /** Records how far the audit trail is verified now (set once the trail is followed). */
@@ -239,6 +240,8 @@ export class Gateway {
     step('reading the audit trail');
     this.chain.restore(await this.followAudit());
     logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
+    step('reading the policy reviews');
+    await this.followPolicyReviews();
     step('reading the attempt log');
     await this.attempts.start();
     step('reading the size limits of the broker and topics');
@@ -307,6 +310,7 @@ export class Gateway {
     await this.progressAdmin?.disconnect();
     await this.ledgerReader?.stop();
     await this.auditReader?.stop();
+    await this.reviewReader?.stop();
     // What this process verified, for the next start (after the reader stopped: nothing moves any more);
     // not waited for long on a cluster that does not answer (a lost checkpoint only lengthens the next start).
     await Promise.race([this.checkpoint?.(), sleep(5_000)]);
@@ -398,6 +402,7 @@ export class Gateway {
       this.registry.idFor(topics.held, 'noticeCopy'),
       this.registry.idFor(topics.heldDecisions, 'heldDecision'),
       this.registry.idFor(topics.lookups, 'indexLookup'),
+      this.registry.idFor(topics.policyReviews, 'policyReview'),
       this.registry.idFor(topics.gatewayAttempts, 'batchAttempt'),
       this.registry.idFor(topics.gatewayCheckpoints, 'auditCheckpoint'),
     ]);
@@ -409,6 +414,32 @@ export class Gateway {
    * CHECKPOINT_EVERY events and once caught up, and returns the last committed event of this
    * instance's chain, so a restart continues it.
    */
+  /**
+   * Whether a data protection officer reviewed the policy version in force (`liaison policy diff
+   * --record`): said at start, kept in liaison_policy_reviewed, and updated when a review arrives.
+   * The review itself goes into the audit trail through the consumer (POLICY_REVIEWED).
+   */
+  private async followPolicyReviews(): Promise<void> {
+    const { logger, metrics, policy } = this.options;
+    let reviewed: EuLiaison.PolicyReview | undefined;
+    metrics.policyReviewed(false);
+    this.reviewReader = await readFromStart(this.kafka, { topics: [topics.policyReviews], groupPrefix: 'liaison.gateway.reviews.', follow: true }, async (message) => {
+      try {
+        const review = await this.registry.decode(message.value, 'policyReview');
+        if (review.toVersion !== policy.version) return;
+        if (reviewed && this.reviewReader) logger.info('policy version in force reviewed again', { version: policy.version, reviewedBy: review.reviewedBy, changes: review.changes });
+        reviewed = review;
+        metrics.policyReviewed(true);
+      } catch (error) {
+        if (decisionOf(error) === 'retry') throw error;
+        // Dead-lettered with its reason when the consumer reaches it; not a review of anything here.
+      }
+    });
+    await this.reviewReader.caughtUp;
+    if (reviewed) logger.info('policy version in force was reviewed', { version: policy.version, reviewedBy: reviewed.reviewedBy, reviewedAt: new Date(reviewed.reviewedAt).toISOString(), changes: reviewed.changes, fromVersion: reviewed.fromVersion });
+    else logger.warn('policy version in force has no recorded review (liaison policy diff --record): liaison_policy_reviewed is 0', { version: policy.version });
+  }
+
   private async followAudit(): Promise<ChainHead> {
     const { logger, metrics } = this.options;
     this.startStep = 'reading the audit checkpoints';
@@ -706,6 +737,9 @@ export class Gateway {
       case 'lookup':
         metrics.indexLookups.inc({ asker: result.origin, agreement: result.lookup.agreement, outcome: result.hits > 0 ? 'hit' : 'no_hit' });
         logger.info('index lookup audited', { lookupId: result.lookup.lookupId, agreement: result.lookup.agreement, asker: result.origin, identifiers: result.lookup.identifiers.length, hits: result.hits });
+        return;
+      case 'policy-review':
+        logger.info('policy review audited', { reviewId: result.review.reviewId, fromVersion: result.review.fromVersion, toVersion: result.review.toVersion, reviewedBy: result.review.reviewedBy, changes: result.review.changes });
         return;
       case 'duplicate':
         metrics.duplicates.inc({ origin: result.origin });

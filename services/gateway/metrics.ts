@@ -18,6 +18,13 @@ export interface GatewayGauges {
 export function gatewayMetrics(registry: Registry, policyVersion: string, gauges?: GatewayGauges) {
   const policyInfo = new Gauge({ name: 'liaison_policy_info', help: 'Policy version in force (content hash of agreements, parties and limits)', labelNames: ['version'], registers: [registry] });
   policyInfo.set({ version: policyVersion }, 1);
+  const policyReviewed = new Gauge({
+    name: 'liaison_policy_reviewed',
+    help: '1 when a data protection officer recorded a review of the policy version in force (liaison policy diff --record), else 0 (alert LiaisonPolicyUnreviewed)',
+    labelNames: ['version'],
+    registers: [registry],
+  });
+  policyReviewed.set({ version: policyVersion }, 0);
   new Gauge({
     name: 'liaison_held_copies_waiting',
     help: 'Copies held under a derogation, waiting for the origin DPO (rule 5)',
@@ -58,6 +65,7 @@ export function gatewayMetrics(registry: Registry, policyVersion: string, gauges
     },
   });
   return {
+    policyReviewed: (reviewed: boolean) => policyReviewed.set({ version: policyVersion }, reviewed ? 1 : 0),
     notices: new Counter({ name: 'liaison_notices_total', help: 'Notices accepted from outboxes', labelNames: ['origin', 'kind', 'priority'], registers: [registry] }),
     deliveries: new Counter({
       name: 'liaison_deliveries_total',

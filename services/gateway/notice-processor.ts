@@ -57,6 +57,8 @@ export type Processed = Effects &
     | { kind: 'permission'; origin: string; permission: EuLiaison.ForwardingPermission }
     /** A lookup in a hit/no-hit index (written by the adapter before it answered): audited, nothing delivered. */
     | { kind: 'lookup'; origin: string; lookup: EuLiaison.IndexLookup; hits: number }
+    /** A DPO's review of a policy change (liaison policy diff --record): audited, nothing delivered. */
+    | { kind: 'policy-review'; origin: null; review: EuLiaison.PolicyReview }
     /** The notice id was seen before from the same origin: nothing is produced again. */
     | { kind: 'duplicate'; origin: string; noticeId: string }
   );
@@ -72,7 +74,7 @@ export interface RecordDecoder {
 
 export class NoticeProcessor {
   /** Bounds of the records that share the outboxes and the decisions topic with notices. */
-  private readonly sideBounds: Record<'receipt' | 'forwardingPermission' | 'heldDecision' | 'indexLookup', RecordBounds>;
+  private readonly sideBounds: Record<'receipt' | 'forwardingPermission' | 'heldDecision' | 'indexLookup' | 'policyReview', RecordBounds>;
 
   constructor(
     private readonly policy: Policy,
@@ -90,6 +92,7 @@ export class NoticeProcessor {
       heldDecision: new RecordBounds(schemas.heldDecision, sideLimits),
       // A lookup carries up to 100 identifiers (the adapter's LookupRequest).
       indexLookup: new RecordBounds(schemas.indexLookup, { ...sideLimits, defaults: { ...sideLimits.defaults, items: 100 } }),
+      policyReview: new RecordBounds(schemas.policyReview, { ...sideLimits, defaults: { ...sideLimits.defaults, items: 200 } }),
     };
   }
 
@@ -100,6 +103,7 @@ export class NoticeProcessor {
   async process(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
     if (record.topic === topics.heldDecisions) return this.processHeldDecision(record, now, ledger);
     if (record.topic === topics.lookups) return this.processLookup(record, now);
+    if (record.topic === topics.policyReviews) return this.processPolicyReview(record, now);
     const origin = partyOfTopic('outbox', record.topic);
     if (origin === null || !this.policy.parties.has(origin)) return this.reject(record, now, 'UNKNOWN_TOPIC', `${record.topic} is not the outbox of a known party`);
     if (record.value && record.value.length > MAX_RECORD_BYTES) {
@@ -354,6 +358,37 @@ export class NoticeProcessor {
       })),
     ];
     return { kind: 'lookup', origin: asker, lookup, hits, outgoing: [], audit, ledger: [] };
+  }
+
+  /** A policy review, written by the admin: checked, then audited (POLICY_REVIEWED) with its summary. */
+  private async processPolicyReview(record: OutboxRecord, now: number): Promise<Processed> {
+    let review: EuLiaison.PolicyReview;
+    try {
+      review = await this.decoder.decode(record.value, 'policyReview');
+    } catch (error) {
+      if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message);
+      throw error;
+    }
+    const problems = this.sideBounds.policyReview.check(review);
+    const blank = requiredText('reviewedBy', review.reviewedBy, 3);
+    if (blank) problems.add(blank);
+    for (const field of ['fromVersion', 'toVersion'] as const) if (!/^[0-9a-f]{16}$/.test(review[field])) problems.add(`${field}: not a policy version (16 hex digits)`);
+    if (!/^[0-9a-f]{64}$/.test(review.reportSha256)) problems.add('reportSha256: not a SHA-256 (64 hex digits)');
+    if (problems.size > 0) return this.reject(record, now, 'INVALID_NOTICE', problems.toArray().join('; '));
+    const audit = this.auditOf(now, 'POLICY_REVIEWED', null, null, review.toVersion === this.policy.version ? 'IN_FORCE' : 'RECORDED', null, {
+      reviewId: review.reviewId,
+      fromVersion: review.fromVersion,
+      toVersion: review.toVersion,
+      fromRef: clip(review.fromRef, 200),
+      since: new Date(review.since).toISOString(),
+      notices: String(review.notices),
+      deliveries: String(review.deliveries),
+      changes: String(review.changes),
+      byAgreement: clip(JSON.stringify(review.byAgreement), 2000),
+      reportSha256: review.reportSha256,
+      reviewedAt: new Date(review.reviewedAt).toISOString(),
+    }, clip(review.reviewedBy, 200));
+    return { kind: 'policy-review', origin: null, review, outgoing: [], audit: [audit], ledger: [] };
   }
 
   private auditOf(

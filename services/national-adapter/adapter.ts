@@ -20,6 +20,7 @@ import { ContractRegistry } from '../shared/registry.ts';
 import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { PartitionedSender } from '../shared/partitioned-sender.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
+import type { LookupAnswer } from '../shared/status-views.ts';
 import { agreementOfIndexTopic, partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
 import { entryKey, HitIndexStore, hitIndexMetrics, type HitIndexMetrics, LookupBudget, type LookupLimits } from './hit-index.ts';
 import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
@@ -48,14 +49,6 @@ export interface AdapterOptions {
 /** When config/rate-limits.yaml says nothing about lookups. */
 export const DEFAULT_LOOKUP_LIMITS: LookupLimits = { windowSeconds: 60, identifiersPerCountry: 300 };
 
-/** What a lookup answers per identifier: hit or no hit, and for a hit only who holds it and its reference. */
-export interface LookupAnswer {
-  lookupId: string;
-  agreement: string;
-  keyEpoch: number;
-  results: Array<{ identifierType: IndexedType; hash: string; hit: boolean; holders: Array<{ country: string; reference: string; publishedAt: string }> }>;
-  next: string;
-}
 
 interface IndexItem {
   identifierType: IndexedType;

@@ -28,6 +28,7 @@ export const TOP_LEVEL = {
   auditCheckpoint: 'eu.liaison.AuditCheckpoint',
   indexEntry: 'eu.liaison.IndexEntry',
   indexLookup: 'eu.liaison.IndexLookup',
+  policyReview: 'eu.liaison.PolicyReview',
 } as const;
 export type ContractName = keyof typeof TOP_LEVEL;
 
@@ -45,6 +46,7 @@ export interface ContractRecords {
   auditCheckpoint: EuLiaison.AuditCheckpoint;
   indexEntry: EuLiaison.IndexEntry;
   indexLookup: EuLiaison.IndexLookup;
+  policyReview: EuLiaison.PolicyReview;
 }
 // Every contract name has its type, and no other: the compiler refuses this line otherwise.
 const everyNameTyped: [ContractName, keyof ContractRecords] extends [keyof ContractRecords, ContractName] ? true : never = true;

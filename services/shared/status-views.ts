@@ -46,3 +46,12 @@ export interface HeldView {
   fieldActions: EuLiaison.FieldAction[];
   heldSince: string;
 }
+
+/** What `POST /v1/lookups` answers per identifier: hit or no hit, and for a hit only who holds it and its reference. */
+export interface LookupAnswer {
+  lookupId: string;
+  agreement: string;
+  keyEpoch: number;
+  results: Array<{ identifierType: string; hash: string; hit: boolean; holders: Array<{ country: string; reference: string; publishedAt: string }> }>;
+  next: string;
+}

@@ -39,10 +39,12 @@ export const topics = {
    * it: a lookup in the audit trail is one the adapter answered.
    */
   lookups: 'liaison.lookups',
+  /** Reviews of policy changes (eu.liaison.PolicyReview), written by the admin (the CLI), read by the gateway, which audits them. */
+  policyReviews: 'liaison.policy.reviews',
 } as const;
 
-/** What the gateway consumes: every outbox, the DPOs' held decisions and the index lookups. */
-export const gatewayInputs = (codes: readonly string[]): string[] => [...codes.map(topics.outbox), topics.heldDecisions, topics.lookups];
+/** What the gateway consumes: every outbox, the DPOs' held decisions, the index lookups and the policy reviews. */
+export const gatewayInputs = (codes: readonly string[]): string[] => [...codes.map(topics.outbox), topics.heldDecisions, topics.lookups, topics.policyReviews];
 
 /** The party a per-party topic belongs to (`liaison.outbox.BE` → BE), or null for any other topic. */
 export function partyOfTopic(kind: keyof typeof PER_PARTY, topic: string): string | null {
@@ -94,6 +96,7 @@ export function topicPlan(parties: readonly Party[], indexed: readonly string[] 
     { name: topics.held, partitions: 3, config: { 'retention.ms': '-1' } },
     { name: topics.heldDecisions, partitions: 1, config: { 'retention.ms': '-1' } },
     { name: topics.lookups, partitions: 1, config: { 'retention.ms': '-1' } },
+    { name: topics.policyReviews, partitions: 1, config: { 'retention.ms': '-1' } },
     { name: topics.gatewayAttempts, partitions: 1, config: { 'cleanup.policy': 'compact' } },
     { name: topics.gatewayCheckpoints, partitions: 1, config: { 'cleanup.policy': 'compact' } },
     // The latest entry per holder, type and hash; a withdrawal (tombstone) removes it.
@@ -150,7 +153,7 @@ export function partyAclPlan(parties: readonly Party[]): AclSpec[] {
 
 /**
  * What each service does, and nothing more.
- * - gateway: reads every outbox, the held decisions and the index lookups; writes every inbox and report topic, the
+ * - gateway: reads every outbox, the held decisions, the index lookups and the policy reviews; writes every inbox and report topic, the
  *   audit trail, the held copies, the dead letters and its attempt log, and reads back the reports,
  *   held copies, audit trail and attempt log it rebuilds its state from; reads the size limits of
  *   the broker and of the topics it writes; its own groups and transactional ids.
@@ -169,7 +172,7 @@ export function serviceAclPlan(parties: readonly Party[], indexed: readonly stri
   const inboxes = codes.map(topics.inbox);
   const reports = codes.map(topics.reports);
   return [
-    ...grant('gateway', [...outboxes, topics.heldDecisions, topics.lookups], ['READ', 'DESCRIBE']),
+    ...grant('gateway', [...outboxes, topics.heldDecisions, topics.lookups, topics.policyReviews], ['READ', 'DESCRIBE']),
     ...grant('gateway', [...inboxes, topics.dlq], ['WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
     ...grant('gateway', [...reports, topics.audit, topics.held], ['READ', 'WRITE', 'DESCRIBE', 'DESCRIBE_CONFIGS']),
     ...grant('gateway', [topics.gatewayAttempts, topics.gatewayCheckpoints], ['READ', 'WRITE', 'DESCRIBE']),

@@ -13,6 +13,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy": EuLiaison.NoticeCopy;
@@ -26,6 +27,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -39,6 +41,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -52,6 +55,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -65,6 +69,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -78,6 +83,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -91,6 +97,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -104,6 +111,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -117,6 +125,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -130,6 +139,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint": EuLiaison.AuditCheckpoint;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -143,6 +153,7 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry": EuLiaison.IndexEntry;
     "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview"?: never;
 } | {
     "eu.liaison.Notice"?: never;
     "eu.liaison.NoticeCopy"?: never;
@@ -156,6 +167,21 @@ export type AvroType = {
     "eu.liaison.AuditCheckpoint"?: never;
     "eu.liaison.IndexEntry"?: never;
     "eu.liaison.IndexLookup": EuLiaison.IndexLookup;
+    "eu.liaison.PolicyReview"?: never;
+} | {
+    "eu.liaison.Notice"?: never;
+    "eu.liaison.NoticeCopy"?: never;
+    "eu.liaison.DeliveryReport"?: never;
+    "eu.liaison.AuditEvent"?: never;
+    "eu.liaison.DeadLetter"?: never;
+    "eu.liaison.HeldDecision"?: never;
+    "eu.liaison.Receipt"?: never;
+    "eu.liaison.ForwardingPermission"?: never;
+    "eu.liaison.BatchAttempt"?: never;
+    "eu.liaison.AuditCheckpoint"?: never;
+    "eu.liaison.IndexEntry"?: never;
+    "eu.liaison.IndexLookup"?: never;
+    "eu.liaison.PolicyReview": EuLiaison.PolicyReview;
 };
 
 export namespace EuLiaison {
@@ -1146,5 +1172,47 @@ export namespace EuLiaison {
         keyEpoch: number;
         identifiers: EuLiaison.LookedUpIdentifier[];
         askedAt: number;
+    }
+    export const PolicyReviewSchema = "{\"type\":\"record\",\"name\":\"PolicyReview\",\"namespace\":\"eu.liaison\",\"doc\":\"A data protection officer's review of a policy change (`liaison policy diff --record`): what the change would do to the deliveries of the last days, summed up, with the SHA-256 of the full report. Written by the admin principal to liaison.policy.reviews; the gateway writes it into the audit trail (POLICY_REVIEWED) and says, per instance, whether the policy version it runs was reviewed (liaison_policy_reviewed). Names no notice, person or value.\",\"fields\":[{\"name\":\"reviewId\",\"type\":\"string\"},{\"name\":\"fromVersion\",\"type\":\"string\",\"doc\":\"the policy version in force (content hash of agreements, parties and limits)\"},{\"name\":\"toVersion\",\"type\":\"string\",\"doc\":\"the proposed version: the gateway that runs it is the one reviewed\"},{\"name\":\"fromRef\",\"type\":\"string\",\"doc\":\"the git revision or file of the agreements in force\"},{\"name\":\"since\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"},\"doc\":\"the notices replayed were written since\"},{\"name\":\"notices\",\"type\":\"long\"},{\"name\":\"deliveries\",\"type\":\"long\"},{\"name\":\"changes\",\"type\":\"long\",\"doc\":\"deliveries that would change\"},{\"name\":\"byAgreement\",\"type\":{\"type\":\"map\",\"values\":\"long\"},\"doc\":\"changed deliveries per agreement (before \u2192 after)\"},{\"name\":\"reportSha256\",\"type\":\"string\",\"doc\":\"of the full JSON report, which the reviewer keeps\"},{\"name\":\"reviewedBy\",\"type\":\"string\"},{\"name\":\"reviewedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const PolicyReviewName = "eu.liaison.PolicyReview";
+    /**
+     * A data protection officer's review of a policy change (`liaison policy diff --record`): what the change would do to the deliveries of the last days, summed up, with the SHA-256 of the full report. Written by the admin principal to liaison.policy.reviews; the gateway writes it into the audit trail (POLICY_REVIEWED) and says, per instance, whether the policy version it runs was reviewed (liaison_policy_reviewed). Names no notice, person or value.
+     */
+    export interface PolicyReview {
+        reviewId: string;
+        /**
+         * the policy version in force (content hash of agreements, parties and limits)
+         */
+        fromVersion: string;
+        /**
+         * the proposed version: the gateway that runs it is the one reviewed
+         */
+        toVersion: string;
+        /**
+         * the git revision or file of the agreements in force
+         */
+        fromRef: string;
+        /**
+         * the notices replayed were written since
+         */
+        since: number;
+        notices: number;
+        deliveries: number;
+        /**
+         * deliveries that would change
+         */
+        changes: number;
+        /**
+         * changed deliveries per agreement (before → after)
+         */
+        byAgreement: {
+            [index: string]: number;
+        };
+        /**
+         * of the full JSON report, which the reviewer keeps
+         */
+        reportSha256: string;
+        reviewedBy: string;
+        reviewedAt: number;
     }
 }

@@ -12,7 +12,10 @@ import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { notice, suspect } from '../../fixtures/notices.ts';
 import { unique } from '../../support/clients.ts';
-import { adminEnv, logEnd, submit } from '../../support/flow.ts';
+import { adminEnv, logEnd, newGatewayGroup, policy, readTopic, startGateway, submit } from '../../support/flow.ts';
+import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
+import type { Gauge } from 'prom-client';
+import { createHash } from 'node:crypto';
 
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -50,4 +53,30 @@ describe('liaison policy diff', () => {
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain('--from: "no-such-revision" is neither a file nor a git revision');
   });
+
+  it('records a review with --record: the gateway writes it into the audit trail and reports the version in force reviewed', { timeout: 120_000 }, async () => {
+    const gateway = await startGateway(await newGatewayGroup());
+    try {
+      const reviewed = () => (gateway.metrics.getSingleMetric('liaison_policy_reviewed') as Gauge).get().then((m) => m.values.find((v) => v.labels.version === policy.version)?.value);
+      const previous = join(mkdtempSync(join(tmpdir(), 'liaison-diff-')), 'agreements.yaml');
+      writeFileSync(previous, readFileSync(DEFAULT_AGREEMENTS_FILE, 'utf8').replace('    hitIndex: true\n', ''));
+      const from = await logEnd([topics.audit]);
+      const refused = await run(['policy', 'diff', '--from', previous, '--days', '1', '--record']);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('--reviewer: required with --record');
+
+      const cli = await run(['policy', 'diff', '--from', previous, '--days', '1', '--json', '--record', '--reviewer', 'dpo@BE']);
+      expect(cli.status, cli.stderr).toBe(0);
+      const sha = createHash('sha256').update(cli.stdout.replace(/\n$/, '')).digest('hex');
+      expect(cli.stderr).toContain(`report SHA-256 ${sha}`);
+      const events = await readTopic<EuLiaison.AuditEvent>(topics.audit, 'auditEvent', from, { done: (rs) => rs.some((r) => r.value.action === 'POLICY_REVIEWED' && r.value.details.reportSha256 === sha), timeoutMs: 30_000 });
+      const event = events.map((r) => r.value).find((e) => e.details.reportSha256 === sha)!;
+      expect(event).toMatchObject({ action: 'POLICY_REVIEWED', outcome: 'IN_FORCE', actor: 'dpo@BE', details: { toVersion: policy.version, fromRef: previous } });
+      expect(event.details.fromVersion).not.toBe(policy.version);
+      await expect.poll(reviewed, { timeout: 20_000, interval: 250 }).toBe(1);
+    } finally {
+      await gateway.stop();
+    }
+  });
 });
+

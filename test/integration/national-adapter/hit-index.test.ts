@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import winston from 'winston';
 import { parse } from 'yaml';
 import { indexedAgreements, indexHash, type IndexedType, normaliseIdentifier } from '../../../services/policy/index.ts';
-import type { LookupAnswer } from '../../../services/national-adapter/adapter.ts';
+import type { LookupAnswer } from '../../../services/shared/status-views.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import { loadParties } from '../../../services/shared/parties.ts';

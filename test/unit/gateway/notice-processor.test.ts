@@ -269,3 +269,42 @@ describe('the notice processor: index lookups (liaison.lookups)', () => {
     expect(await reasonOf({ asker: 'XX' })).toContain('asker: "XX" is not a known party');
   });
 });
+
+describe('the notice processor: policy reviews (liaison.policy.reviews)', () => {
+  const review = (over: Partial<EuLiaison.PolicyReview> = {}): Named => ({
+    name: 'policyReview',
+    value: {
+      reviewId: randomUUID(),
+      fromVersion: '00112233445566aa',
+      toVersion: policy.version,
+      fromRef: 'HEAD~1',
+      since: now - 30 * 86_400_000,
+      notices: 1_250,
+      deliveries: 3_100,
+      changes: 42,
+      byAgreement: { 'be-nl-cross-border → benelux-police-treaty': 40, 'hazeldonk': 2 },
+      reportSha256: 'c'.repeat(64),
+      reviewedBy: 'dpo@BE',
+      reviewedAt: now,
+      ...over,
+    },
+  });
+
+  it('audits a review of the version in force as POLICY_REVIEWED, IN_FORCE, by the reviewer, with its summary; another version as RECORDED', async () => {
+    const { process } = setup();
+    const result = await process(topics.policyReviews, review());
+    expect(result.kind).toBe('policy-review');
+    expect(result.outgoing).toEqual([]);
+    expect(result.audit).toMatchObject([{ action: 'POLICY_REVIEWED', outcome: 'IN_FORCE', actor: 'dpo@BE', origin: null, details: { toVersion: policy.version, changes: '42', reportSha256: 'c'.repeat(64), fromRef: 'HEAD~1' } }]);
+    expect(JSON.parse(result.audit[0]!.details.byAgreement!)).toEqual({ 'be-nl-cross-border → benelux-police-treaty': 40, hazeldonk: 2 });
+    expect((await process(topics.policyReviews, review({ toVersion: 'ffeeddccbbaa9988' }))).audit[0]!.outcome).toBe('RECORDED');
+  });
+
+  it('dead-letters a review without a reviewer or with versions that are not versions', async () => {
+    const { process } = setup();
+    const result = expectDeadLettered(await process(topics.policyReviews, review({ reviewedBy: ' ', toVersion: 'latest', reportSha256: 'x' })), 'INVALID_NOTICE');
+    expect(result.reason).toContain('reviewedBy');
+    expect(result.reason).toContain('toVersion: not a policy version');
+    expect(result.reason).toContain('reportSha256: not a SHA-256');
+  });
+});

@@ -8,7 +8,7 @@ describe('the Avro contract', () => {
   const contract = loadContract();
 
   it('resolves every top-level record into a self-contained schema avsc accepts', () => {
-    expect(Object.keys(contract.types).sort()).toEqual(['auditCheckpoint', 'auditEvent', 'batchAttempt', 'deadLetter', 'deliveryReport', 'forwardingPermission', 'heldDecision', 'indexEntry', 'indexLookup', 'notice', 'noticeCopy', 'receipt']);
+    expect(Object.keys(contract.types).sort()).toEqual(['auditCheckpoint', 'auditEvent', 'batchAttempt', 'deadLetter', 'deliveryReport', 'forwardingPermission', 'heldDecision', 'indexEntry', 'indexLookup', 'notice', 'noticeCopy', 'policyReview', 'receipt']);
     // The copy embeds the whole notice: a copy round-trips through Avro.
     expect(JSON.stringify(contract.schemas.noticeCopy)).toContain('"name":"Notice"');
   });

@@ -12,7 +12,7 @@ describe('topicPlan', () => {
     expect(topicPlan(parties).map((t) => t.name)).toEqual([
       'liaison.outbox.BE', 'liaison.inbox.BE', 'liaison.reports.BE',
       'liaison.outbox.DE-NW', 'liaison.inbox.DE-NW', 'liaison.reports.DE-NW',
-      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions', 'liaison.lookups', 'liaison.gateway.attempts', 'liaison.gateway.checkpoints',
+      'liaison.audit', 'liaison.dlq', 'liaison.held', 'liaison.held.decisions', 'liaison.lookups', 'liaison.policy.reviews', 'liaison.gateway.attempts', 'liaison.gateway.checkpoints',
     ]);
   });
 
@@ -29,7 +29,7 @@ describe('topicPlan', () => {
 
   it('keeps every topic a service rebuilds its state from as long as the audit trail, not Kafka’s 7 days', () => {
     const plan = new Map(topicPlan(parties).map((t) => [t.name, t.config]));
-    for (const name of [topics.outbox('BE'), topics.inbox('BE'), topics.reports('BE'), topics.held, topics.heldDecisions, topics.lookups]) expect(plan.get(name), name).toMatchObject({ 'retention.ms': '-1' });
+    for (const name of [topics.outbox('BE'), topics.inbox('BE'), topics.reports('BE'), topics.held, topics.heldDecisions, topics.lookups, topics.policyReviews]) expect(plan.get(name), name).toMatchObject({ 'retention.ms': '-1' });
   });
 });
 
@@ -79,7 +79,7 @@ describe('serviceAclPlan', () => {
   });
 
   it('lets the gateway read the outboxes, the held decisions, the lookups and what it rebuilds its state from, never an inbox, the dead letters or an index', () => {
-    expect(topicOps(gateway, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), topics.audit, topics.held, topics.heldDecisions, topics.lookups, topics.gatewayAttempts, topics.gatewayCheckpoints].sort());
+    expect(topicOps(gateway, 'READ')).toEqual([...codes.map(topics.outbox), ...codes.map(topics.reports), topics.audit, topics.held, topics.heldDecisions, topics.lookups, topics.policyReviews, topics.gatewayAttempts, topics.gatewayCheckpoints].sort());
   });
 
   it('lets the adapter read outboxes, reports and the indexes, and write only the held decisions, the lookups and the indexes', () => {
