@@ -12,12 +12,15 @@ import { apiKeyFiles, type Role } from '../shared/api-keys.ts';
 import { liaisonHome, PROJECT_ROOT } from '../shared/connection.ts';
 import { StackError } from '../shared/errors.ts';
 import { retryUntil } from '../shared/retry.ts';
-import type { StatusView } from '../shared/status-views.ts';
+import type { LookupAnswer, StatusView } from '../shared/status-views.ts';
+import { defaultIndexKeyFile, hashIdentifiers, makeIndexKey, readIndexKeys } from './index-keys.ts';
 import { scenarioNotices } from './demo-scenario.ts';
 import { ADAPTER_URL, call, CONTACT_POINT_URL, HttpCallError, tokenFor } from './http-client.ts';
 import { formatTable } from './table.ts';
 
 const GATEWAY_URL = 'http://127.0.0.1:18090';
+/** The agreement whose hit/no-hit index the demo uses. */
+const INDEXED = 'be-nl-cross-border';
 const OPS_CONSOLE_URL = 'http://127.0.0.1:18300';
 
 interface Service {
@@ -153,6 +156,34 @@ async function officersAtWork(byLabel: (label: string) => Tracked, track: (t: Tr
   await act('US officer consults the Belgian request about the money launderer', async () => {
     await read('US', byLabel('Request to the US: a money launderer'), 'HSI case on the Miami accounts of the Antwerp network');
     return undefined;
+  });
+  // The hit/no-hit index: the demo plays every member, so one machine holds the agreement's index key.
+  const keyFile = defaultIndexKeyFile();
+  if (!readIndexKeys(keyFile)[INDEXED]) makeIndexKey(keyFile, INDEXED, false);
+  const phone = (written: string) => hashIdentifiers(readIndexKeys(keyFile), INDEXED, 'PHONE', [written]);
+  await act('NL system publishes a phone number of its case file to the Belgian-Dutch hit/no-hit index (hashed on its side)', async () => {
+    const { keyEpoch, hashed } = phone('+32 470 12 34 56');
+    await post(ADAPTER_URL, `/v1/index/${INDEXED}/entries`, 'NL', 'system', { keyEpoch, entries: [{ identifierType: 'PHONE', hash: hashed[0]!.hash, reference: 'NL-OM-2026-3311' }] });
+    return `hash ${hashed[0]!.hash.slice(0, 16)}…, reference NL-OM-2026-3311`;
+  });
+  const lookup = (country: string) => {
+    const { keyEpoch, hashed } = phone('0470/12.34.56');
+    return post<LookupAnswer>(ADAPTER_URL, '/v1/lookups', country, 'system', {
+      agreement: INDEXED,
+      purpose: 'ATM gas attack in Hasselt: number seen on the getaway car',
+      caseRef: 'BE-ATM-2026-117',
+      keyEpoch,
+      identifiers: [{ identifierType: 'PHONE', hash: hashed[0]!.hash }],
+    });
+  };
+  await act('BE system asks whether anyone holds the number seen at the Hasselt ATM gas attack (written its own way)', async () => {
+    const answer = await lookup('BE');
+    const holders = answer.results[0]!.holders;
+    return holders.length > 0 ? `HIT: ${holders.map((h) => `${h.country}, reference ${h.reference}`).join('; ')} (lookup ${answer.lookupId}, audited); BE now sends NL a REQUEST` : 'no hit';
+  });
+  await act('FR system asks the same index (FR is not a member of the agreement)', async () => {
+    await lookup('FR');
+    return 'answered (unexpected)';
   });
   const liege = byLabel('SENN-POST: parcel seized in Liège');
   await act('BE corrects the Liège parcel notice', async () => {
