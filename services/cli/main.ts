@@ -283,7 +283,7 @@ index
     const { keyEpoch, hashed } = hashIdentifiers(readIndexKeys(opts.keyFile ?? defaultIndexKeyFile()), opts.agreement, opts.type, indexValues(values, opts.file));
     const entries = hashed.map((h) => ({ identifierType: h.identifierType, hash: h.hash, ...(opts.reference ? { reference: opts.reference } : {}) }));
     const { body } = await call<{ published: number }>(ADAPTER_URL, `/v1/index/${encodeURIComponent(opts.agreement)}/entries`, tokenFor(opts.as, 'system', opts.token), { method: 'POST', body: { keyEpoch, entries } });
-    console.log(`Published ${body.published} ${opts.type} entries of ${opts.as} to the index of ${opts.agreement} (key epoch ${keyEpoch}).`);
+    console.log(`Published ${countOf(body.published, opts.type)} of ${opts.as} to the index of ${opts.agreement} (key epoch ${keyEpoch}).`);
   });
 
 index
@@ -322,8 +322,10 @@ index
   .action(async (values: string[], opts: { as: string; agreement: string; type: IndexedType; file?: string; keyFile?: string; token?: string }) => {
     const { hashed } = hashIdentifiers(readIndexKeys(opts.keyFile ?? defaultIndexKeyFile()), opts.agreement, opts.type, indexValues(values, opts.file));
     const { body } = await call<{ withdrawn: number }>(ADAPTER_URL, `/v1/index/${encodeURIComponent(opts.agreement)}/withdrawals`, tokenFor(opts.as, 'system', opts.token), { method: 'POST', body: { entries: hashed.map((h) => ({ identifierType: h.identifierType, hash: h.hash })) } });
-    console.log(`Withdrew ${body.withdrawn} ${opts.type} entries of ${opts.as} from the index of ${opts.agreement}.`);
+    console.log(`Withdrew ${countOf(body.withdrawn, opts.type)} of ${opts.as} from the index of ${opts.agreement}.`);
   });
+
+const countOf = (n: number, type: string): string => `${n} ${type} ${n === 1 ? 'entry' : 'entries'}`;
 
 /** An agreement of the policy with an index, or a clear error naming those that have one. */
 function indexedAgreementOf(id: string): void {
