@@ -305,5 +305,9 @@ describe('the hit/no-hit index', () => {
     expect(audited.filter((e) => e.action === 'INDEX_LOOKUP').length).toBe(answered.length);
     expect(new Set(audited.map((e) => e.details.lookupId)).size).toBe(answered.length);
     expect(audited.every((e) => e.origin === 'BE' && e.outcome === 'NO_HIT')).toBe(true);
+    console.log(
+      `index dictionary attack: 10,000 lookups from BE, ${answered.length} answered (the rest of its budget), ${statuses.get(429)} refused with 429 and counted, ` +
+        `LiaisonIndexLookupsThrottled fired for BE only; ${audited.length} answered lookups audited once each; LU answered ${lu.length} of ${lu.length} meanwhile`,
+    );
   });
 });
