@@ -183,13 +183,9 @@ export class NoticeProcessor {
 
   /** Rule 5, derogation: the origin's DPO releases a held copy to its destination, or rejects it. */
   private async processHeldDecision(record: OutboxRecord, now: number, ledger: LedgerView): Promise<Processed> {
-    let decision: EuLiaison.HeldDecision;
-    try {
-      decision = await this.decoder.decode(record.value, 'heldDecision');
-    } catch (error) {
-      if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message);
-      throw error;
-    }
+    const decoded = await this.decodeOrReject(record, now, 'heldDecision');
+    if ('rejected' in decoded) return decoded.rejected;
+    const decision = decoded.value;
     const problems = this.sideBounds.heldDecision.check(decision);
     const blank = requiredText('justification', decision.justification, 10);
     if (blank) problems.add(blank);
@@ -304,13 +300,9 @@ export class NoticeProcessor {
    * pseudonyms whose key only the members hold: the audit trail names no identifier in clear.
    */
   private async processLookup(record: OutboxRecord, now: number): Promise<Processed> {
-    let lookup: EuLiaison.IndexLookup;
-    try {
-      lookup = await this.decoder.decode(record.value, 'indexLookup');
-    } catch (error) {
-      if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message);
-      throw error;
-    }
+    const decoded = await this.decodeOrReject(record, now, 'indexLookup');
+    if ('rejected' in decoded) return decoded.rejected;
+    const lookup = decoded.value;
     const asker = lookup.asker;
     if (!this.policy.parties.has(asker)) return this.reject(record, now, 'INVALID_NOTICE', `asker: "${clip(asker, 12)}" is not a known party`);
     const problems = this.sideBounds.indexLookup.check(lookup);
@@ -362,13 +354,9 @@ export class NoticeProcessor {
 
   /** A policy review, written by the admin: checked, then audited (POLICY_REVIEWED) with its summary. */
   private async processPolicyReview(record: OutboxRecord, now: number): Promise<Processed> {
-    let review: EuLiaison.PolicyReview;
-    try {
-      review = await this.decoder.decode(record.value, 'policyReview');
-    } catch (error) {
-      if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message);
-      throw error;
-    }
+    const decoded = await this.decodeOrReject(record, now, 'policyReview');
+    if ('rejected' in decoded) return decoded.rejected;
+    const review = decoded.value;
     const problems = this.sideBounds.policyReview.check(review);
     const blank = requiredText('reviewedBy', review.reviewedBy, 3);
     if (blank) problems.add(blank);
@@ -389,6 +377,16 @@ export class NoticeProcessor {
       reviewedAt: new Date(review.reviewedAt).toISOString(),
     }, clip(review.reviewedBy, 200));
     return { kind: 'policy-review', origin: null, review, outgoing: [], audit: [audit], ledger: [] };
+  }
+
+  /** A record of a topic that carries one contract record, decoded; or dead-lettered with the reason (a `retry` error is thrown). */
+  private async decodeOrReject<N extends ContractName>(record: OutboxRecord, now: number, name: N): Promise<{ value: ContractRecords[N] } | { rejected: Processed }> {
+    try {
+      return { value: await this.decoder.decode(record.value, name) };
+    } catch (error) {
+      if (isDeadLetterError(error)) return { rejected: this.reject(record, now, error.code, error.message) };
+      throw error;
+    }
   }
 
   private auditOf(

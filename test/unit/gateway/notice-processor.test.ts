@@ -268,6 +268,13 @@ describe('the notice processor: index lookups (liaison.lookups)', () => {
     expect(await reasonOf({ identifiers: [{ identifierType: 'PHONE', hash: hash('a'), hits: [{ holder: 'BE', reference: 'x' }] }] })).toContain('identifiers[0].hits[0].holder: "BE" is not another member');
     expect(await reasonOf({ asker: 'XX' })).toContain('asker: "XX" is not a known party');
   });
+
+  it('dead-letters what is not a lookup on liaison.lookups, or not a review on liaison.policy.reviews, with the decoder\'s reason', async () => {
+    const { process } = setup();
+    const notLookup = expectDeadLettered(await process(topics.lookups, asNotice(notice())), 'DECODE_FAILED');
+    expect(notLookup.reason).toContain('cannot be read as indexLookup');
+    expectDeadLettered(await process(topics.policyReviews, lookup()), 'DECODE_FAILED');
+  });
 });
 
 describe('the notice processor: policy reviews (liaison.policy.reviews)', () => {
