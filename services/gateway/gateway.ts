@@ -270,9 +270,11 @@ export class Gateway {
       logger.error('consumer stopped for good; the gateway is not ready', { error: payload.error.message });
       this.options.onFatal?.(payload.error);
     });
-    // Batches of control records only (transaction markers) never reach processBatch.
+    // A fetch of only aborted records or transaction markers never reaches processBatch: its end
+    // is committed here, so the group's offset (the one measure of lag, readiness, the stall
+    // alert and the ops console's backlog) moves past what a read-committed consumer never gets.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      if (payload.batchSize === 0) progress.advanced(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
+      if (payload.batchSize === 0) this.passUndelivered(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
     });
     step('connecting the consumer');
     await this.consumer.connect();
@@ -549,6 +551,19 @@ export class Gateway {
     }
     this.producer = producer;
     this.producerSuspect = false;
+  }
+
+  /**
+   * Commits `next` for a partition whose fetch held nothing to deliver. Outside any transaction:
+   * nothing was produced for these records, and kafkajs hands a partition's next batch only after
+   * the previous one was committed, so no offset below `next` is left behind. A failed commit is
+   * retried by the next fetch after a restart; meanwhile this process counts the position.
+   */
+  private passUndelivered(topic: string, partition: number, next: number): void {
+    this.progress?.advanced(topic, partition, next);
+    void this.consumer
+      ?.commitOffsets([{ topic, partition, offset: String(next) }])
+      .catch((error: Error) => this.options.logger.warn('offset past aborted records or markers not committed; it is again after a restart', { topic, partition, offset: next, error: error.message }));
   }
 
   /** The group's committed offset of a partition (-1 when none), once any transaction of this producer is finished. */

@@ -26,6 +26,8 @@ interface Tracked {
 export class PartitionProgress {
   private readonly tracked = new Map<string, Tracked>();
   private assignment = new Map<string, number[]>();
+  /** Positions reported for partitions not yet tracked. */
+  private readonly early = new Map<string, number>();
 
   constructor(
     private readonly admin: Admin,
@@ -41,12 +43,19 @@ export class PartitionProgress {
       const [topic, partition] = split(key);
       if (!this.assignment.get(topic)?.includes(partition)) this.tracked.delete(key);
     }
+    this.early.clear();
   }
 
   /** The consumer handled records (or only control records) up to `next` - 1. */
   advanced(topic: string, partition: number, next: number): void {
-    const t = this.tracked.get(keyOf(topic, partition));
-    if (t && next > t.position) {
+    const key = keyOf(topic, partition);
+    const t = this.tracked.get(key);
+    if (!t) {
+      // A fetch handled before the first look at the broker (the first batch comes quickly): kept for it.
+      this.early.set(key, Math.max(this.early.get(key) ?? 0, next));
+      return;
+    }
+    if (next > t.position) {
       t.position = next;
       t.movedAt = this.now();
     }
@@ -71,7 +80,8 @@ export class PartitionProgress {
         const offset = Number(p.offset) >= 0 ? Number(p.offset) : end.low;
         const t = this.tracked.get(key);
         if (!t) {
-          this.tracked.set(key, { committed: offset, position: offset, end: end.high, movedAt: now });
+          this.tracked.set(key, { committed: offset, position: Math.max(offset, this.early.get(key) ?? 0), end: end.high, movedAt: now });
+          this.early.delete(key);
           continue;
         }
         const caughtUp = t.end <= Math.max(t.committed, t.position);

@@ -60,8 +60,12 @@ export async function readFromStart(
   if (ends.size === 0) resolve();
   // A fetch of only aborted records or transaction markers (a crashed writer's tail) never reaches
   // eachBatch; kafkajs still reports how far it got, which is as good as reading it.
+  // Its lag is reported too: otherwise the lag of the batch before (counting an open transaction
+  // that was later aborted) would stand for good.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (payload.batchSize === 0) advance(`${payload.topic}:${payload.partition}`, Number(payload.lastOffset) + 1);
+    if (payload.batchSize > 0) return;
+    advance(`${payload.topic}:${payload.partition}`, Number(payload.lastOffset) + 1);
+    options.onBatch?.(payload.topic, payload.partition, Math.max(0, Number(payload.offsetLag)));
   });
 
   await consumer.connect();

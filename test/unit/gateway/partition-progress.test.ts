@@ -57,6 +57,23 @@ describe('PartitionProgress', () => {
     expect(progress.partitions()[0]!.lag).toBe(0);
   });
 
+  it('keeps a position reported before its first look at the broker (a fetch of aborted records right after the join)', async () => {
+    const { state, progress } = setup();
+    Object.assign(state, { committed: 7, high: 9 }); // one aborted record and its marker past the committed offset
+    progress.advanced('liaison.outbox.BE', 0, 9);
+    await progress.poll();
+    expect(progress.partitions()).toEqual([{ topic: 'liaison.outbox.BE', partition: 0, lag: 0, stalledForMs: 0 }]);
+  });
+
+  it('forgets a position reported under an assignment given up since', async () => {
+    const { state, progress } = setup();
+    Object.assign(state, { committed: 7, high: 9 });
+    progress.advanced('liaison.outbox.BE', 0, 9);
+    progress.assign({ 'liaison.outbox.BE': [0] }); // a rebalance: the position may be another instance's now
+    await progress.poll();
+    expect(progress.partitions()[0]!.lag).toBe(2);
+  });
+
   it('forgets partitions given to another instance, so instances add up', async () => {
     const { state, progress } = setup();
     Object.assign(state, { committed: 1, high: 5 });
