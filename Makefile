@@ -3,12 +3,12 @@ SHELL := /bin/bash
 LIAISON := node bin/liaison.mjs
 
 PHONY_EXTRA := demo adapter contact-point ops-console
-.PHONY: help prerequisites install $(PHONY_EXTRA) up down status gateway audit-verify bench test test-unit test-integration typecheck clean-stack
+.PHONY: help prerequisites install $(PHONY_EXTRA) up down status gateway audit-verify bench bench-history test test-unit test-integration typecheck clean-stack
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-prerequisites: ## install Node.js, Java and Maven with apt-get when missing
+prerequisites: ## install Node.js, Java, Maven, PostgreSQL and Prometheus with apt-get when missing
 	@infra/local/prerequisites.sh
 
 node_modules/.liaison-installed: package-lock.json
@@ -20,7 +20,7 @@ install: prerequisites node_modules/.liaison-installed ## install the npm packag
 demo: install ## THE MAIN JOB: stack + gateway + adapter + contact points, plays ~50 notices, prints what happened; Ctrl-C stops
 	@$(LIAISON) demo
 
-up: install ## start the embedded stack (Kafka + schema registry on loopback); idempotent
+up: install ## start the embedded stack (Kafka + schema registry + PostgreSQL on loopback); idempotent
 	@$(LIAISON) stack up
 
 down: install ## stop exactly what `make up` started
@@ -48,6 +48,10 @@ bench: up ## benchmarks (never part of make test): the policy engine, then the g
 	npx vitest bench --run --config bench/vitest.bench.config.ts
 	node --import tsx bench/gateway-e2e.ts
 
+N ?= 1000000
+bench-history: up ## start, memory and query p99 of each service after N notices of history (default 1,000,000), at N/10 and N; never part of make test
+	node --import tsx bench/history.ts $(N)
+
 typecheck: install ## TypeScript, strict
 	npx tsc -p tsconfig.json
 
@@ -61,8 +65,8 @@ test-integration: install ## integration tests on a real broker and registry (st
 test: typecheck test-unit test-integration ## everything CI runs
 
 clean-stack: down ## drop the embedded stack's data, logs and credentials (keeps downloads); the tests' stacks (.liaison-test/, .liaison-test-cluster/) too
-	rm -rf .liaison/kafka .liaison/logs .liaison/run .liaison/credentials.json .liaison/stack.json .liaison/api-keys.json .liaison/api-tokens.json .liaison/registry-release
+	rm -rf .liaison/kafka .liaison/postgres .liaison/logs .liaison/run .liaison/credentials.json .liaison/stack.json .liaison/api-keys.json .liaison/api-tokens.json .liaison/registry-release
 	@LIAISON_HOME=.liaison-test $(LIAISON) stack down >/dev/null 2>&1 || true
-	rm -rf .liaison-test/kafka .liaison-test/logs .liaison-test/run .liaison-test/credentials.json .liaison-test/stack.json .liaison-test/api-keys.json .liaison-test/api-tokens.json .liaison-test/registry-release
+	rm -rf .liaison-test/kafka .liaison-test/postgres .liaison-test/logs .liaison-test/run .liaison-test/credentials.json .liaison-test/stack.json .liaison-test/api-keys.json .liaison-test/api-tokens.json .liaison-test/registry-release
 	@LIAISON_HOME=.liaison-test-cluster $(LIAISON) stack down >/dev/null 2>&1 || true
 	rm -rf .liaison-test-cluster

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Liaison needs on a Debian/Ubuntu machine when it is missing: Node.js 20+,
-# a Java 17+ runtime for Kafka, Maven to fetch the stack from Maven Central, Prometheus; with --browser
+# a Java 17+ runtime for Kafka, Maven to fetch the stack from Maven Central, PostgreSQL (the
+# services' state; the stack runs its own server, never the package's), Prometheus; with --browser
 # also Chromium (the tests of the officers' page).
 # The schema registry runs Apicurio 3.3.3 on Java 21+, else 3.0.9 on Java 17 (infra/local/java.ts):
 # where the distribution packages a Java 21 (Ubuntu 24.04, Debian 13) and none is installed, it
@@ -22,6 +23,8 @@ has_java21() {
 if ! has_java21 && command -v apt-cache >/dev/null 2>&1 && apt-cache policy openjdk-21-jre-headless 2>/dev/null | grep -qE 'Candidate: [0-9]'; then
   missing+=(openjdk-21-jre-headless)
 fi
+# The stack's database: Debian's server binaries (/usr/lib/postgresql/<version>/bin), run by the stack itself.
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || [ -n "${LIAISON_POSTGRES_BIN:-}" ] || missing+=(postgresql)
 # make up runs a Prometheus scraping the services; make test checks its config and alert rules.
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 # The tests drive the officers' page in a real browser: Debian's chromium, headless.

@@ -1,7 +1,8 @@
 /**
  * The embedded local stack: a real Apache Kafka broker (KRaft, single node, SASL/SCRAM and
- * ACLs) and Apicurio Registry (Confluent-compatible API), fetched from Maven Central and run
- * on loopback under one data folder (.liaison/ by default).
+ * ACLs) and Apicurio Registry (Confluent-compatible API), fetched from Maven Central, and
+ * PostgreSQL (Debian's server, infra/local/postgres.ts), run on loopback under one data folder
+ * (.liaison/ by default).
  *
  * Every process started here carries `-Dliaison.home=<folder>` on its command line, so that
  * `down` stops exactly the processes `up` started and nothing else.
@@ -14,9 +15,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import {
+  DATABASE_SERVICES,
+  databaseRoleOf,
+  databaseUrls,
   liaisonHome,
   type Connection,
   type Credentials,
+  type DatabaseCredentials,
   type StackCredentials,
   type StackState,
 } from '../../services/shared/connection.ts';
@@ -28,6 +33,7 @@ import { loadParties, type Party } from '../../services/shared/parties.ts';
 import { provision, type ProvisionResult } from '../../services/shared/provisioning.ts';
 import { retryUntil } from '../../services/shared/retry.ts';
 import { ADMIN_PRINCIPAL, principalOf, SERVICE_PRINCIPALS } from '../../services/shared/topology.ts';
+import { postgresPid, startPostgres, stopPostgres } from './postgres.ts';
 import { findJava, type JavaRuntime, REGISTRY_RELEASES, type RegistryRelease, registryRuntime, requireMaven } from './java.ts';
 
 const POM = fileURLToPath(new URL('./pom.xml', import.meta.url));
@@ -41,6 +47,7 @@ export interface StackOptions {
   registryManagementPort: number;
   registryJava: string | undefined;
   prometheusPort: number;
+  postgresPort: number;
   /** Kafka nodes (each broker and controller): 1, or 3 for a replicated cluster (LIAISON_BROKERS). */
   brokers: number;
   /** Whether to start Prometheus (LIAISON_PROMETHEUS=off: not). */
@@ -85,6 +92,7 @@ export function stackOptionsFromEnv(env: NodeJS.ProcessEnv = process.env, progre
     registryManagementPort: port(env, 'LIAISON_REGISTRY_MANAGEMENT_PORT', 18082),
     registryJava: env.LIAISON_REGISTRY_JAVA,
     prometheusPort: port(env, 'LIAISON_PROMETHEUS_PORT', 19090),
+    postgresPort: port(env, 'LIAISON_POSTGRES_PORT', 15432),
     parties: loadParties(),
     progress,
   };
@@ -185,6 +193,14 @@ export function generateCredentials(parties: readonly Party[]): StackCredentials
     admin: { username: ADMIN_PRINCIPAL, password: secret() },
     services: { gateway: { username: SERVICE_PRINCIPALS.gateway, password: secret() }, adapter: { username: SERVICE_PRINCIPALS.adapter, password: secret() } },
     parties: Object.fromEntries(parties.map((p) => [p.code, { username: principalOf(p.code), password: secret() }])),
+    database: generateDatabaseCredentials(),
+  };
+}
+
+export function generateDatabaseCredentials(): DatabaseCredentials {
+  return {
+    admin: { username: 'liaison_admin', password: secret() },
+    services: Object.fromEntries(DATABASE_SERVICES.map((s) => [s, { username: databaseRoleOf(s), password: secret() }])) as DatabaseCredentials['services'],
   };
 }
 
@@ -217,6 +233,11 @@ function ensureCredentials(opts: StackOptions): StackCredentials {
         `config/parties.yaml lists ${missing.join(', ')} that the stack in ${opts.home} was not formatted with: ` +
           'run `make clean-stack` (drops all local data) and `make up` again',
       );
+    }
+    // A stack from before the database: its credentials are added (the cluster is created new).
+    if (!existing.database) {
+      existing.database = generateDatabaseCredentials();
+      writeFileSync(file, JSON.stringify(existing, null, 2), { mode: 0o600 });
     }
     return existing;
   }
@@ -473,6 +494,7 @@ export function connectionOf(opts: StackOptions, credentials: StackCredentials):
     ssl: false,
     mechanism: 'scram-sha-512',
     credentials,
+    databases: credentials.database ? databaseUrls({ host: '127.0.0.1', port: opts.postgresPort }, credentials.database) : undefined,
   };
 }
 
@@ -563,6 +585,8 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
     started = true;
   }
 
+  if (await startPostgres({ home: opts.home, port: opts.postgresPort, progress: opts.progress }, credentials.database!)) started = true;
+
   const prometheus = opts.monitoring ? prometheusBinary() : undefined;
   if (!opts.monitoring) {
     opts.progress('Prometheus: not started (LIAISON_PROMETHEUS=off).');
@@ -593,7 +617,7 @@ export async function stackUp(opts: StackOptions): Promise<StackInfo> {
   opts.progress(`Provisioned ${provisioned.topicsTotal} topics (${provisioned.topicsCreated} new, replication factor ${replicationFactor}) and ${provisioned.acls} ACLs for ${opts.parties.length} parties.`);
   await waitFor('the group and transaction coordinators', names, opts, 120_000, () => coordinatorsReady(connection));
 
-  const state: StackState = { brokers: connection.brokers, registryUrl: connection.registryUrl, credentialsFile: paths(opts.home).credentials };
+  const state: StackState = { brokers: connection.brokers, registryUrl: connection.registryUrl, credentialsFile: paths(opts.home).credentials, database: { host: '127.0.0.1', port: opts.postgresPort } };
   writeFileSync(paths(opts.home).state, JSON.stringify(state, null, 2));
   return { connection, started };
 }
@@ -627,6 +651,7 @@ export async function stackDown(opts: StackOptions): Promise<string[]> {
     ...(await stopProcesses(opts, ['prometheus', 'registry'])),
     // The nodes of a cluster together: one left alone has no quorum to shut down with.
     ...(await stopProcesses(opts, kafkaPidNames(opts.home))),
+    ...((await stopPostgres(opts.home, opts.progress)) ? ['postgres'] : []),
   ];
   rmSync(paths(opts.home).state, { force: true });
   return stopped;
@@ -668,6 +693,7 @@ export function stackStatus(opts: StackOptions): StackStatus {
   return {
     ...Object.fromEntries(kafkaNodes(opts).map((n) => [n.name, runningPid(opts.home, n.name)])),
     registry: runningPid(opts.home, 'registry'),
+    postgres: postgresPid(opts.home),
     ...(opts.monitoring && prometheusBinary() ? { prometheus: runningPid(opts.home, 'prometheus') } : {}),
   };
 }

@@ -27,7 +27,7 @@ const program = new Command()
 
 const stack = program
   .command('stack')
-  .description('the embedded local stack: Apache Kafka and Apicurio Registry on loopback (data in .liaison/, or $LIAISON_HOME)');
+  .description('the embedded local stack: Apache Kafka, Apicurio Registry and PostgreSQL on loopback (data in .liaison/, or $LIAISON_HOME)');
 
 stack
   .command('up')
@@ -38,6 +38,7 @@ stack
     console.log(started ? 'The stack is up.' : 'The stack was already up.');
     console.log(`  Kafka (SASL/SCRAM-SHA-512): ${connection.brokers.join(',')}`);
     console.log(`  Schema registry (Confluent API): ${connection.registryUrl}`);
+    console.log(`  PostgreSQL: 127.0.0.1:${opts.postgresPort}, database liaison, one role and schema per service`);
     console.log(`  Credentials: ${opts.home}/credentials.json, API tokens: ${opts.home}/api-tokens.json (mode 600)`);
     if (stackStatus(opts).prometheus !== undefined) console.log(`  Prometheus: http://127.0.0.1:${opts.prometheusPort}/ (alerts: /alerts)`);
   });

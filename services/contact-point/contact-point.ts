@@ -7,10 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../shared/api-keys.ts';
+import { isNoticeId } from '../policy/index.ts';
 import { type Connection, partyCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
-import { ApiError, isDeadLetterError } from '../shared/errors.ts';
+import { ApiError, ConfigError, isDeadLetterError } from '../shared/errors.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { loadParties, type Party, partyListProblems } from '../shared/parties.ts';
@@ -18,9 +19,10 @@ import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { requiredText } from '../shared/text-checks.ts';
 import { PartitionedSender } from '../shared/partitioned-sender.ts';
-import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
+import { type Client, Database } from '../shared/database.ts';
+import { StateReader, type StateRecord } from '../shared/state-reader.ts';
 import { groupPrefixOf, topics } from '../shared/topology.ts';
-import { type InboxFilter, type InboxItem, InboxStore, type YearStatistics } from './inbox-store.ts';
+import { applyInbox, applyOutbox, DEFAULT_PAGE, type InboxFilter, type InboxItem, InboxStore, INSTANCE_SEEN_MS, seeInstance, type YearStatistics } from './inbox-store.ts';
 import type { ContactPointMetrics } from './metrics.ts';
 
 type Notice = EuLiaison.Notice;
@@ -59,20 +61,24 @@ export interface ForwardRequest {
   caseRef?: string;
 }
 
+/** Copies still to acknowledge, read a page at a time and sent a few at a time. */
+const ACKNOWLEDGE_PAGE = 500;
+const ACKNOWLEDGE_PARALLEL = 16;
+
 class Desk {
   readonly store: InboxStore;
   producer?: PartitionedSender;
-  reader?: TopicReader;
+  reader?: StateReader<string[]>;
   ready = false;
-  /** Inbox records not yet read, per partition, as of the last batch read. */
-  readonly lag = new Map<number, number>();
   private readonly receiving = new Set<string>();
+  private sweeping = false;
 
   constructor(
     readonly country: string,
     private readonly cp: ContactPoint,
+    private readonly db: Database,
   ) {
-    this.store = new InboxStore(country);
+    this.store = new InboxStore(db, country);
   }
 
   async start(): Promise<void> {
@@ -81,64 +87,108 @@ class Desk {
     this.producer = new PartitionedSender(kafka, IDEMPOTENT);
     await this.producer.connect();
     const inbox = topics.inbox(this.country);
-    this.reader = await readFromStart(
-      kafka,
-      {
-        topics: [inbox, topics.outbox(this.country)],
-        groupPrefix: `${groupPrefixOf(this.country)}contact-point.`,
-        follow: true,
-        progress: { logger, what: `${this.country}'s inbox and outbox` },
-        onBatch: (topic, partition, lag) => {
-          if (topic === inbox) this.lag.set(partition, lag);
-        },
+    this.reader = new StateReader(kafka, {
+      name: `desk.${this.country}`,
+      topics: [inbox, topics.outbox(this.country)],
+      // Shared by the instances serving this country: Kafka splits the partitions between them.
+      groupId: `${groupPrefixOf(this.country)}contact-point.state`,
+      db: this.db,
+      logger,
+      apply: (client, records) => this.apply(client, inbox, records),
+      committed: (fresh) => {
+        if (this.ready) for (const noticeId of fresh) void this.receive(noticeId);
       },
-      async (message, topic, partition) => {
-        try {
-          await this.apply(inbox, topic, message.value);
-        } catch (error) {
-          if (!isDeadLetterError(error)) throw error; // the registry is unreachable: the reader retries
-          // Only the gateway writes the inbox; the outbox may hold what the gateway dead-lettered.
-          this.cp.options.logger.warn('unreadable record skipped', { country: this.country, topic, partition, offset: message.offset, error: error.message });
-        }
-      },
-    );
+    });
+    await this.reader.start();
     await this.reader.caughtUp;
     this.ready = true;
-    const pending = this.store.unacknowledged();
-    logger.info('contact point caught up', { country: this.country, notices: this.store.size, toAcknowledge: pending.length });
-    for (const item of pending) this.receive(item);
+    logger.info('contact point caught up', { country: this.country, notices: await this.store.size() });
+    void this.acknowledgePending();
   }
 
-  private async apply(inbox: string, topic: string, value: Buffer | null): Promise<void> {
-    if (topic === inbox) {
-      const record = await this.cp.registry.decodeAny(value, ['noticeCopy', 'forwardingPermission']);
-      if (record.name === 'forwardingPermission') {
-        this.store.addPermission(record.value as EuLiaison.ForwardingPermission);
-        return;
+  /** One batch of the inbox or the outbox, decoded and applied in the reader's transaction; returns the notices new to the inbox. */
+  private async apply(client: Client, inbox: string, records: StateRecord[]): Promise<string[]> {
+    const copies: EuLiaison.NoticeCopy[] = [];
+    const permissions: EuLiaison.ForwardingPermission[] = [];
+    const receipts: EuLiaison.Receipt[] = [];
+    const sent: Notice[] = [];
+    for (const r of records) {
+      try {
+        if (r.topic === inbox) {
+          const record = await this.cp.registry.decodeAny(r.value, ['noticeCopy', 'forwardingPermission']);
+          if (record.name === 'forwardingPermission') permissions.push(record.value as EuLiaison.ForwardingPermission);
+          else copies.push(record.value as EuLiaison.NoticeCopy);
+        } else {
+          const record = await this.cp.registry.decodeAny(r.value, ['notice', 'receipt', 'forwardingPermission']);
+          if (record.name === 'receipt') receipts.push(record.value as EuLiaison.Receipt);
+          else if (record.name === 'notice') sent.push(record.value as Notice);
+        }
+      } catch (error) {
+        if (!isDeadLetterError(error)) throw error; // the registry is unreachable: the batch waits
+        // Only the gateway writes the inbox; the outbox may hold what the gateway dead-lettered.
+        this.cp.options.logger.warn('unreadable record skipped', { country: this.country, topic: r.topic, partition: r.partition, offset: r.offset, error: error.message });
       }
-      const copy = record.value as EuLiaison.NoticeCopy;
-      if (this.store.addCopy(copy) && this.ready) this.receive(this.store.get(copy.notice.noticeId)!);
-      return;
     }
-    const record = await this.cp.registry.decodeAny(value, ['notice', 'receipt', 'forwardingPermission']);
-    if (record.name === 'receipt') this.store.addReceipt(record.value as EuLiaison.Receipt);
-    else if (record.name === 'notice') this.store.addSent(record.value as Notice);
+    await applyOutbox(client, this.country, receipts, sent);
+    return applyInbox(client, this.country, copies, permissions);
   }
 
-  /** RECEIVED, once per notice; with a webhook, only after the national system took the copy. */
-  private receive(item: InboxItem): void {
-    if (this.receiving.has(item.noticeId) || item.receipts.has('RECEIVED')) return;
-    this.receiving.add(item.noticeId);
-    void (async () => {
+  /** Sent by this process: stored at once (the outbox's copy, read back later, changes nothing). */
+  async recordSent(receipts: EuLiaison.Receipt[], sent: Notice[]): Promise<void> {
+    await this.db.transaction((client) => applyOutbox(client, this.country, receipts, sent));
+  }
+
+  /**
+   * Copies still without a RECEIVED receipt (after a restart, a failed webhook, another instance
+   * that died): page by page, a few at a time, until none is left that this instance may send.
+   */
+  async acknowledgePending(): Promise<void> {
+    if (!this.ready || this.sweeping) return;
+    this.sweeping = true;
+    try {
+      for (;;) {
+        const todo = (await this.store.unacknowledgedIds(ACKNOWLEDGE_PAGE)).filter((id) => !this.receiving.has(id));
+        let sent = 0;
+        for (let i = 0; i < todo.length; i += ACKNOWLEDGE_PARALLEL) {
+          sent += (await Promise.all(todo.slice(i, i + ACKNOWLEDGE_PARALLEL).map((id) => this.receive(id)))).filter(Boolean).length;
+        }
+        // Nothing left, or only copies another instance sends or that fail now: the next sweep.
+        if (sent === 0) return;
+      }
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Whether every copy stored so far has its RECEIVED receipt. */
+  async settled(): Promise<boolean> {
+    return this.receiving.size === 0 && (await this.store.unacknowledgedCount()) === 0;
+  }
+
+  /** RECEIVED, once per notice across instances (a claim in the database); with a webhook, only after the national system took the copy. True when sent. */
+  private async receive(noticeId: string): Promise<boolean> {
+    if (this.receiving.has(noticeId)) return false;
+    this.receiving.add(noticeId);
+    const { logger } = this.cp.options;
+    try {
+      if (!(await this.store.claim(noticeId, 'RECEIVED', this.cp.instance, this.cp.clock()))) return false;
+      const item = await this.store.get(noticeId);
+      if (!item || item.receipts.has('RECEIVED') || item.purgedAt !== undefined) return false;
       try {
         if (this.cp.options.webhook) await this.cp.deliverToWebhook(this.country, item.copy);
         await this.cp.sendReceipt(this, item, 'RECEIVED', null);
+        return true;
       } catch (error) {
-        this.cp.options.logger.error('copy not acknowledged; retried on the next start', { country: this.country, noticeId: item.noticeId, error: (error as Error).message });
-      } finally {
-        this.receiving.delete(item.noticeId);
+        await this.store.release(noticeId, 'RECEIVED').catch(() => {});
+        logger.error('copy not acknowledged; retried with the next sweep', { country: this.country, noticeId, error: (error as Error).message });
+        return false;
       }
-    })();
+    } catch (error) {
+      logger.error('copy not acknowledged: the database did not answer; retried with the next sweep', { country: this.country, noticeId, error: (error as Error).message });
+      return false;
+    } finally {
+      this.receiving.delete(noticeId);
+    }
   }
 
   async stop(): Promise<void> {
@@ -154,29 +204,61 @@ export class ContactPoint {
   private readonly desks = new Map<string, Desk>();
   private readonly now: () => number;
   private purgeTimer?: NodeJS.Timeout;
+  private seenTimer?: NodeJS.Timeout;
   private readonly parties: ReadonlySet<string>;
+  private db?: Database;
+  /** This process among the instances sharing the database (claims of receipts name it). */
+  readonly instance = randomUUID();
 
   constructor(readonly options: ContactPointOptions) {
     this.registry = new ContractRegistry(options.connection.registryUrl, this.contract);
     this.parties = new Set((options.parties ?? loadParties()).map((p) => p.code));
-    for (const country of options.countries) this.desks.set(country, new Desk(country, this));
     this.now = options.now ?? Date.now;
+  }
+
+  clock(): number {
+    return this.now();
   }
 
   stores(): InboxStore[] {
     return [...this.desks.values()].map((d) => d.store);
   }
 
-  /** Per country: inbox records not yet read (consumer lag). */
+  /** Whether every desk has acknowledged every copy it stored (for tests and benchmarks that wait for quiet). */
+  async settled(): Promise<boolean> {
+    for (const desk of this.desks.values()) if (!(await desk.settled())) return false;
+    return true;
+  }
+
+  /** Per country: inbox records a read-committed consumer can read that the database does not have yet. */
   inboxLag(): Map<string, number> {
-    return new Map([...this.desks.values()].map((d) => [d.country, [...d.lag.values()].reduce((a, b) => a + b, 0)]));
+    return new Map([...this.desks.values()].map((d) => [d.country, (d.reader?.lag() ?? []).filter((l) => l.topic === topics.inbox(d.country)).reduce((a, l) => a + l.lag, 0)]));
   }
 
   isReady(): boolean {
-    return [...this.desks.values()].every((d) => d.ready);
+    return this.desks.size > 0 && [...this.desks.values()].every((d) => d.ready) && this.notReadyBecause().length === 0;
+  }
+
+  /** Which desk's state is behind, by how much, or why it cannot be stored. */
+  notReadyBecause(): string[] {
+    return [...this.desks.values()].flatMap((d) => d.reader?.problems() ?? [`desk.${d.country}: starting`]);
   }
 
   async start(): Promise<void> {
+    const url = this.options.connection.databases?.['contact-point'];
+    if (!url) throw new ConfigError('no database for the contact point: set DATABASE_URL, or start the embedded stack with `make up`');
+    this.db = await Database.open({ url, service: 'contact-point', logger: this.options.logger, max: Math.min(40, 4 + 2 * this.options.countries.length) });
+    const db = this.db;
+    await seeInstance(db, this.instance, this.now());
+    // Seen while alive; with each look, the copies still to acknowledge (a claim of an instance killed is taken over).
+    this.seenTimer = setInterval(() => {
+      void seeInstance(db, this.instance, this.now())
+        .then(async () => {
+          for (const desk of this.desks.values()) await desk.acknowledgePending();
+        })
+        .catch((e: Error) => this.options.logger.warn('instance not recorded as alive', { error: e.message }));
+    }, INSTANCE_SEEN_MS);
+    for (const country of this.options.countries) this.desks.set(country, new Desk(country, this, db));
     await Promise.all([...this.desks.values()].map((d) => d.start()));
     await this.purgeExpired();
     this.purgeTimer = setInterval(() => void this.purgeExpired().catch((e: Error) => this.options.logger.error('purge failed', { error: e.message })), this.options.purgeIntervalMs ?? 60_000);
@@ -184,19 +266,24 @@ export class ContactPoint {
 
   async stop(): Promise<void> {
     clearInterval(this.purgeTimer);
+    clearInterval(this.seenTimer);
     await Promise.all([...this.desks.values()].map((d) => d.stop()));
+    await this.db?.query('DELETE FROM instances WHERE id = $1', [this.instance]).catch(() => {});
+    await this.db?.close();
   }
 
-  list(caller: Caller, filter: InboxFilter): { items: InboxItem[]; now: number; store: InboxStore } {
+  /** A page of the caller's inbox (overdue first, then the newest), with the overdue count. */
+  async list(caller: Caller, filter: InboxFilter, limit = DEFAULT_PAGE): Promise<{ country: string; items: InboxItem[]; now: number; overdue: number }> {
     const store = this.desk(caller).store;
     const now = this.now();
-    return { items: store.list(filter, now), now, store };
+    const [items, overdue] = await Promise.all([store.list(filter, now, limit), store.overdueCount(now)]);
+    return { country: store.country, items, now, overdue };
   }
 
   /** LED logging: every consultation is a READ receipt carrying the officer and the justification, audited by the gateway. */
   async read(caller: Caller, noticeId: string, justification: string): Promise<InboxItem> {
     const desk = this.desk(caller);
-    const item = this.item(desk, noticeId);
+    const item = await this.item(desk, noticeId);
     await this.sendReceipt(desk, item, 'READ', caller, { justification });
     return item;
   }
@@ -206,10 +293,10 @@ export class ContactPoint {
     const blank = requiredText('summary', request.summary);
     if (blank) throw new ApiError(400, 'invalid-request', [blank]);
     const desk = this.desk(caller);
-    const item = this.item(desk, noticeId);
+    const item = await this.item(desk, noticeId);
     const response = this.response(desk, item, request.summary, request.evaluation ?? item.copy.notice.evaluation, null);
     await this.send(desk, topics.outbox(desk.country), response.caseRef, 'notice', response);
-    desk.store.addSent(response);
+    await desk.recordSent([], [response]);
     await this.sendReceipt(desk, item, 'ANSWERED', caller, { answerNoticeId: response.noticeId });
     return response.noticeId;
   }
@@ -219,13 +306,13 @@ export class ContactPoint {
     const blank = requiredText('explanation', request.explanation);
     if (blank) throw new ApiError(400, 'invalid-request', [blank]);
     const desk = this.desk(caller);
-    const item = this.item(desk, noticeId);
+    const item = await this.item(desk, noticeId);
     if (item.copy.notice.kind !== 'REQUEST') throw new ApiError(400, 'not-a-request', [`${noticeId}: only a REQUEST can be refused; this is ${item.copy.notice.kind}`]);
     if (item.answer) throw new ApiError(409, 'already-answered', [`${noticeId}: answered by ${item.answer.noticeId}`]);
     const refusal = { ground: request.ground, explanation: request.explanation };
     const response = this.response(desk, item, `Request refused: ${request.ground}`, item.copy.notice.evaluation, refusal);
     await this.send(desk, topics.outbox(desk.country), response.caseRef, 'notice', response);
-    desk.store.addSent(response);
+    await desk.recordSent([], [response]);
     await this.sendReceipt(desk, item, 'REFUSED', caller, { answerNoticeId: response.noticeId });
     return response.noticeId;
   }
@@ -237,7 +324,7 @@ export class ContactPoint {
    */
   async forward(caller: Caller, noticeId: string, request: ForwardRequest): Promise<string> {
     const desk = this.desk(caller);
-    const item = this.item(desk, noticeId);
+    const item = await this.item(desk, noticeId);
     const original = item.copy.notice;
     // Known parties, each once, never the officer's own country nor the provider (which holds it): bounded by the parties.
     const problems = new ProblemList(50);
@@ -276,7 +363,7 @@ export class ContactPoint {
       refusal: null,
     }) as Notice;
     await this.send(desk, topics.outbox(desk.country), forward.caseRef, 'notice', forward);
-    desk.store.addSent(forward);
+    await desk.recordSent([], [forward]);
     await this.sendReceipt(desk, item, 'FORWARDED', caller, { answerNoticeId: forward.noticeId });
     return forward.noticeId;
   }
@@ -284,24 +371,31 @@ export class ContactPoint {
   /** Rule 12: the recipient acknowledges a correction or withdrawal; the origin sees it. */
   async acknowledge(caller: Caller, noticeId: string): Promise<void> {
     const desk = this.desk(caller);
-    const item = this.item(desk, noticeId);
+    const item = await this.item(desk, noticeId);
     if (!item.copy.notice.correction) throw new ApiError(400, 'not-a-correction', [`${noticeId}: not a correction or withdrawal`]);
     await this.sendReceipt(desk, item, 'CORRECTION_ACKNOWLEDGED', caller);
   }
 
-  statistics(caller: Caller, year: number): YearStatistics {
+  async statistics(caller: Caller, year: number): Promise<YearStatistics> {
     return this.desk(caller).store.statistics(year, this.now());
   }
 
-  /** Rule 14: expired copies are forgotten, and the purge is a receipt the gateway audits. */
+  /** Rule 14: expired copies are forgotten, and the purge is a receipt the gateway audits (sent once across instances). */
   async purgeExpired(): Promise<number> {
     let purged = 0;
     for (const desk of this.desks.values()) {
       if (!desk.ready) continue;
-      for (const item of desk.store.expired(this.now())) {
-        await this.sendReceipt(desk, item, 'PURGED', null);
-        this.options.metrics.purged.inc({ country: desk.country });
-        purged += 1;
+      for (;;) {
+        const expired = await desk.store.expired(this.now(), 500);
+        let claimed = 0;
+        for (const item of expired) {
+          if (!(await desk.store.claim(item.noticeId, 'PURGED', this.instance, this.now()))) continue;
+          claimed += 1;
+          await this.sendReceipt(desk, item, 'PURGED', null);
+          this.options.metrics.purged.inc({ country: desk.country });
+          purged += 1;
+        }
+        if (expired.length < 500 || claimed === 0) break;
       }
     }
     if (purged) this.options.logger.info('expired copies purged', { purged });
@@ -327,7 +421,7 @@ export class ContactPoint {
       justification: extra.justification ?? null,
     };
     await this.send(desk, topics.outbox(desk.country), item.copy.notice.caseRef, 'receipt', receipt);
-    desk.store.addReceipt(receipt);
+    await desk.recordSent([receipt], []);
     this.options.metrics.receiptsSent.inc({ country: desk.country, status });
   }
 
@@ -359,8 +453,9 @@ export class ContactPoint {
     return desk;
   }
 
-  private item(desk: Desk, noticeId: string): InboxItem {
-    const item = desk.store.get(noticeId);
+  private async item(desk: Desk, noticeId: string): Promise<InboxItem> {
+    // Not a notice id (a NUL byte, a path): no notice, and nothing asked of the database.
+    const item = isNoticeId(noticeId) ? await desk.store.get(noticeId) : undefined;
     if (!item || item.purgedAt !== undefined) throw new ApiError(404, 'not-found', [`no notice ${noticeId} in the inbox of ${desk.country}`]);
     return item;
   }

@@ -11,7 +11,7 @@ import { apiErrorHandler, servePages } from '../shared/http.ts';
 import { visibleLength } from '../shared/text-checks.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ContactPoint, ForwardRequest, RefusalRequest, ReplyRequest } from './contact-point.ts';
-import type { InboxFilter, InboxItem, InboxStore } from './inbox-store.ts';
+import { DEFAULT_PAGE, type InboxFilter, type InboxItem, isOverdue, MAX_PAGE } from './inbox-store.ts';
 
 const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
 
@@ -72,7 +72,7 @@ function body<T>(validate: (typeof validators)[keyof typeof validators], value: 
 const iso = (ms: number | null | undefined): string | null => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 
 /** What the inbox list shows: routing and deadlines, never content (reading content is a logged consultation). */
-function summaryOf(item: InboxItem, store: InboxStore, now: number) {
+function summaryOf(item: InboxItem, now: number) {
   const n = item.copy.notice;
   return {
     noticeId: item.noticeId,
@@ -87,7 +87,7 @@ function summaryOf(item: InboxItem, store: InboxStore, now: number) {
     deliveredAt: iso(item.copy.deliveredAt),
     expiresAt: iso(item.copy.expiresAt),
     dueAt: iso(item.dueAt),
-    overdue: store.isOverdue(item, now),
+    overdue: isOverdue(item, now),
     read: item.receipts.has('READ'),
     answered: item.answer ? { noticeId: item.answer.noticeId, at: iso(item.answer.at), refusal: item.answer.refusal } : null,
     correction: n.correction ? { of: n.correction.of, action: n.correction.action, acknowledged: item.receipts.has('CORRECTION_ACKNOWLEDGED') } : null,
@@ -108,7 +108,7 @@ export function mountContactPointApi(app: Express, { contactPoint, keys, logger 
   api.use(express.json({ limit: 100_000 }));
   const officer = keys.require('officer');
 
-  api.get('/inbox', officer, (req, res) => {
+  api.get('/inbox', officer, async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     const problems: string[] = [];
     const pick = <T extends string>(name: string, allowed: string[]): T | undefined => {
@@ -122,9 +122,11 @@ export function mountContactPointApi(app: Express, { contactPoint, keys, logger 
       crimeArea: pick<EuLiaison.CrimeArea>('crimeArea', CRIME_AREAS),
       overdue: pick('overdue', ['true', 'false']) === undefined ? undefined : q.overdue === 'true',
     };
+    const limit = q.limit === undefined ? DEFAULT_PAGE : Number(q.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) problems.push(`limit: "${q.limit}" is not a whole number from 1 to ${MAX_PAGE}`);
     if (problems.length) throw new ApiError(400, 'invalid-filter', problems);
-    const { items, now, store } = contactPoint.list(callerOf(res), filter);
-    res.json({ country: store.country, now: iso(now), overdue: store.overdueCount(now), notices: items.map((i) => summaryOf(i, store, now)) });
+    const { country, items, now, overdue } = await contactPoint.list(callerOf(res), filter, limit);
+    res.json({ country, now: iso(now), overdue, notices: items.map((i) => summaryOf(i, now)) });
   });
 
   api.get('/inbox/:id', officer, async (req, res) => {
@@ -132,9 +134,8 @@ export function mountContactPointApi(app: Express, { contactPoint, keys, logger 
     if (visibleLength(justification) < 5 || justification.length > 2000) throw new ApiError(400, 'justification-required', ['X-Justification: why you consult this notice (5 to 2000 characters, at least 5 visible); it is logged (LED art. 25)']);
     const caller = callerOf(res);
     const item = await contactPoint.read(caller, String(req.params.id), justification);
-    const { store, now } = contactPoint.list(caller, {});
     res.json({
-      ...summaryOf(item, store, now),
+      ...summaryOf(item, contactPoint.clock()),
       notice: item.copy.notice,
       removedForYou: item.copy.fieldActions,
       part: item.copy.part,
@@ -159,10 +160,10 @@ export function mountContactPointApi(app: Express, { contactPoint, keys, logger 
     await contactPoint.acknowledge(callerOf(res), String(req.params.id));
     res.status(202).json({ status: 'ACKNOWLEDGED' });
   });
-  api.get('/statistics', officer, (req, res) => {
+  api.get('/statistics', officer, async (req, res) => {
     const year = req.query.year === undefined ? new Date().getUTCFullYear() : Number(req.query.year);
     if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new ApiError(400, 'invalid-filter', [`year: "${String(req.query.year)}" is not a year`]);
-    res.json(contactPoint.statistics(callerOf(res), year));
+    res.json(await contactPoint.statistics(callerOf(res), year));
   });
   api.use((req, _res) => {
     throw new ApiError(404, 'not-found', [`${req.method} ${req.originalUrl}: no such endpoint`]);

@@ -32,7 +32,7 @@ await runService('contact point', logger, async () => {
   if (unknown.length) throw new ConfigError(`--countries: ${unknown.map((c) => `"${c}"`).join(', ')} not a known party (${known.join(', ')})`);
   const connection = resolveConnection();
   let contactPoint: ContactPoint | undefined;
-  const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false);
+  const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false, undefined, () => contactPoint?.notReadyBecause() ?? ['starting']);
   const keys = apiKeysFor(options.apiKeys, known, http.metrics);
   const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], Date.now, () => contactPoint?.inboxLag() ?? new Map());
   const started = new ContactPoint({

@@ -5,7 +5,7 @@ import type { InboxStore } from './inbox-store.ts';
 export function contactPointMetrics(registry: Registry, stores: () => InboxStore[], now: () => number, inboxLag: () => Map<string, number> = () => new Map()) {
   new Gauge({
     name: 'liaison_inbox_lag_records',
-    help: 'Records in the country’s inbox the contact point has not read yet (consumer lag)',
+    help: 'Records in the country’s inbox (as a read-committed consumer sees it) not yet stored in the contact point’s database',
     labelNames: ['country'],
     registers: [registry],
     collect() {
@@ -17,8 +17,8 @@ export function contactPointMetrics(registry: Registry, stores: () => InboxStore
     help: 'Copies in the inbox without a RECEIVED receipt yet (e.g. the webhook is failing)',
     labelNames: ['country'],
     registers: [registry],
-    collect() {
-      for (const s of stores()) this.set({ country: s.country }, s.unacknowledged().length);
+    async collect() {
+      for (const s of stores()) this.set({ country: s.country }, await s.unacknowledgedCount().catch(() => Number.NaN));
     },
   });
   new Gauge({
@@ -26,8 +26,8 @@ export function contactPointMetrics(registry: Registry, stores: () => InboxStore
     help: 'Received requests past their due time and not answered (rule 15)',
     labelNames: ['country'],
     registers: [registry],
-    collect() {
-      for (const s of stores()) this.set({ country: s.country }, s.overdueCount(now()));
+    async collect() {
+      for (const s of stores()) this.set({ country: s.country }, await s.overdueCount(now()).catch(() => Number.NaN));
     },
   });
   new Gauge({
@@ -35,8 +35,8 @@ export function contactPointMetrics(registry: Registry, stores: () => InboxStore
     help: 'Notices in the contact point’s inbox (purged ones excluded)',
     labelNames: ['country'],
     registers: [registry],
-    collect() {
-      for (const s of stores()) this.set({ country: s.country }, s.list({}, now()).length);
+    async collect() {
+      for (const s of stores()) this.set({ country: s.country }, await s.size().catch(() => Number.NaN));
     },
   });
   return {

@@ -22,7 +22,7 @@ export {
   type RuleName,
 } from './engine.ts';
 export { deliveriesOf, noticeCopyOf, type DestinationDelivery } from './delivery.ts';
-export { validateNotice, type Rejection, type RejectionCode } from './validation.ts';
+export { isNoticeId, validateNotice, type Rejection, type RejectionCode } from './validation.ts';
 export { loadLimits, MAX_RECORD_BYTES, NUMBER_RANGES, rangeOf, RecordBounds, type Limits } from './notice-bounds.ts';
 export { foreignReferences, type NoticeHistory, type PermissionRecord } from './notice-references.ts';
 export { findIdentifiers, isValidIban, maskIdentifiers, type IdentifierKind } from './free-text.ts';

@@ -25,6 +25,8 @@ export interface Rejection {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** What a notice id is (a UUID): anything else names no notice. */
+export const isNoticeId = (value: string): boolean => UUID.test(value);
 
 export function validateNotice(notice: Notice, origin: string, policy: Policy, now: number): Rejection | null {
   // The outbox proves the origin; a notice claiming another is refused outright.

@@ -1,10 +1,12 @@
 /**
- * Where Liaison finds Kafka and the schema registry, and with which principal it connects.
+ * Where Liaison finds Kafka, the schema registry and each service's database, and with which
+ * principal it connects.
  * One place for every service, the CLI and the tests.
  *
  * Order: explicit environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL and the principals' passwords
  * from LIAISON_CREDENTIALS, LIAISON_CREDENTIALS_DIR or KAFKA_USERNAME/KAFKA_PASSWORD), else the
- * embedded stack's state file written by `make up` (.liaison/stack.json).
+ * embedded stack's state file written by `make up` (.liaison/stack.json). The database: DATABASE_URL
+ * (one for whichever service runs), else the embedded stack's server with each service's own role.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,6 +29,31 @@ export interface Connection {
   mechanism: SaslMechanism;
   /** The admin principal (provisioning, CLI), one principal per service and one per party. */
   credentials: StackCredentials;
+  /** Each service's database (postgres://…), where one is configured. */
+  databases?: Partial<Record<DatabaseService, string>>;
+}
+
+export const DATABASE_NAME = 'liaison';
+/** The services with state of their own, each in its own schema with its own role. */
+export const DATABASE_SERVICES = ['gateway', 'adapter', 'contact-point'] as const;
+export type DatabaseService = (typeof DATABASE_SERVICES)[number];
+export const schemaOf = (service: DatabaseService): string => service.replace(/-/g, '_');
+/** The role of a service on the embedded stack. */
+export const databaseRoleOf = (service: DatabaseService): string => `liaison_${schemaOf(service)}`;
+
+export function databaseUrl(p: { host: string; port: number; database: string; username: string; password: string }): string {
+  return `postgres://${encodeURIComponent(p.username)}:${encodeURIComponent(p.password)}@${p.host}:${p.port}/${encodeURIComponent(p.database)}`;
+}
+
+/** The embedded stack's database credentials: the cluster's admin and one role per service. */
+export interface DatabaseCredentials {
+  admin: Credentials;
+  services: Record<DatabaseService, Credentials>;
+}
+
+/** Each service's URL on a server (the embedded stack's). */
+export function databaseUrls(server: { host: string; port: number }, credentials: DatabaseCredentials): Record<DatabaseService, string> {
+  return Object.fromEntries(DATABASE_SERVICES.map((s) => [s, databaseUrl({ ...server, database: DATABASE_NAME, ...credentials.services[s] })])) as Record<DatabaseService, string>;
 }
 
 export interface StackCredentials {
@@ -34,6 +61,8 @@ export interface StackCredentials {
   /** Absent in a credentials file written before the services had principals of their own. */
   services?: Partial<Record<ServiceName, Credentials>>;
   parties: Record<string, Credentials>;
+  /** Absent in a credentials file written before the stack had a database. */
+  database?: DatabaseCredentials;
 }
 
 /** What `make up` leaves behind for clients: .liaison/stack.json */
@@ -41,6 +70,8 @@ export interface StackState {
   brokers: string[];
   registryUrl: string;
   credentialsFile: string;
+  /** The embedded PostgreSQL (absent before the stack had one). */
+  database?: { host: string; port: number };
 }
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,7 +104,7 @@ export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connect
       : env.LIAISON_CREDENTIALS_DIR
         ? readCredentialsDir(env.LIAISON_CREDENTIALS_DIR)
         : principalFromEnv(env);
-    return { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), registryUrl: env.SCHEMA_REGISTRY_URL, ssl, mechanism, credentials };
+    return { brokers: env.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean), registryUrl: env.SCHEMA_REGISTRY_URL, ssl, mechanism, credentials, databases: fromEnv(env) };
   }
 
   const stateFile = join(liaisonHome(env), 'stack.json');
@@ -81,7 +112,15 @@ export function resolveConnection(env: NodeJS.ProcessEnv = process.env): Connect
     throw new ConfigError('no Kafka configured: set KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or start the embedded stack with `make up`');
   }
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as StackState;
-  return { brokers: state.brokers, registryUrl: state.registryUrl, ssl, mechanism, credentials: readCredentialsFile(state.credentialsFile) };
+  const credentials = readCredentialsFile(state.credentialsFile);
+  const databases = fromEnv(env) ?? (state.database && credentials.database ? databaseUrls(state.database, credentials.database) : undefined);
+  return { brokers: state.brokers, registryUrl: state.registryUrl, ssl, mechanism, credentials, databases };
+}
+
+/** DATABASE_URL: the database of whichever service this process is. */
+function fromEnv(env: NodeJS.ProcessEnv): Connection['databases'] {
+  if (!env.DATABASE_URL) return undefined;
+  return Object.fromEntries(DATABASE_SERVICES.map((s) => [s, env.DATABASE_URL!]));
 }
 
 /**

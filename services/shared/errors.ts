@@ -27,6 +27,8 @@ export const ERRORS = {
   /** A record the service built does not match its schema: a bug, never a retry. */
   LIAISON_ENCODE: 'stop',
   LIAISON_REGISTRY_UNAVAILABLE: 'retry',
+  /** The service's PostgreSQL cannot be reached: what needs it waits, requests get a 503. */
+  LIAISON_DATABASE_UNAVAILABLE: 'retry',
   /** Not Avro of a known schema. The dead-letter codes are the errorCode of the dead letter. */
   DECODE_FAILED: 'dead-letter',
   /** A record (or what it would produce) above what one produce request may carry. */
@@ -87,6 +89,13 @@ export class DecodeError extends LiaisonError<'DECODE_FAILED'> {
 export class RegistryUnavailableError extends LiaisonError<'LIAISON_REGISTRY_UNAVAILABLE'> {
   constructor(message: string, options?: { cause?: unknown }) {
     super('LIAISON_REGISTRY_UNAVAILABLE', message, options);
+  }
+}
+
+/** The database could not be reached or ended the connection: retry later; nothing was half written (one transaction). */
+export class DatabaseUnavailableError extends LiaisonError<'LIAISON_DATABASE_UNAVAILABLE'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LIAISON_DATABASE_UNAVAILABLE', message, options);
   }
 }
 

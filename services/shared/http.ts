@@ -92,7 +92,8 @@ export function apiErrorHandler(onUnexpected: (error: Error) => void) {
     } else if (decisionOf(error) === 'retry') {
       // The schema registry or Kafka cannot be reached: nothing was written, the caller retries.
       // The cause goes to the log only: its addresses are the deployment's, not the caller's business.
-      const what = error instanceof LiaisonError && error.code === 'LIAISON_REGISTRY_UNAVAILABLE' ? 'the schema registry' : 'a service Liaison depends on';
+      const code = error instanceof LiaisonError ? error.code : undefined;
+      const what = code === 'LIAISON_REGISTRY_UNAVAILABLE' ? 'the schema registry' : code === 'LIAISON_DATABASE_UNAVAILABLE' ? 'the database' : 'a service Liaison depends on';
       onUnexpected(error);
       res.set('Retry-After', '5').status(503).json({ error: 'unavailable', problems: [`${what} cannot be reached; nothing was written: retry with the same Idempotency-Key`] });
     } else if (error.type === 'entity.too.large') {

@@ -4,7 +4,8 @@
  * (SCRAM, ACLs, PLAIN controller listener) and the Apicurio Registry image.
  */
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
-import type { Connection } from '../../services/shared/connection.ts';
+import { type Connection, DATABASE_NAME, databaseUrls } from '../../services/shared/connection.ts';
+import { provisionDatabase } from '../../infra/local/postgres.ts';
 import { retryUntil } from '../../services/shared/retry.ts';
 import { loadParties } from '../../services/shared/parties.ts';
 import {
@@ -18,6 +19,7 @@ import {
 
 const KAFKA_IMAGE = 'apache/kafka:4.3.1';
 const REGISTRY_IMAGE = 'apicurio/apicurio-registry:3.3.3';
+const POSTGRES_IMAGE = 'postgres:17';
 
 export async function containerRuntimeAvailable(): Promise<boolean> {
   try {
@@ -59,12 +61,22 @@ export async function startContainerStack(): Promise<{ connection: Connection; s
       .withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080))
       .start();
     started.push(registry);
+    const database = credentials.database!;
+    const postgres = await new GenericContainer(POSTGRES_IMAGE)
+      .withEnvironment({ POSTGRES_USER: database.admin.username, POSTGRES_PASSWORD: database.admin.password, POSTGRES_DB: DATABASE_NAME })
+      .withExposedPorts(5432)
+      .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/, 2))
+      .start();
+    started.push(postgres);
+    const server = { host: postgres.getHost(), port: postgres.getMappedPort(5432) };
+    await provisionDatabase(server, database);
     const connection: Connection = {
       brokers: [`127.0.0.1:${kafkaPort}`],
       registryUrl: `http://${registry.getHost()}:${registry.getMappedPort(8080)}/apis/ccompat/v7`,
       ssl: false,
       mechanism: 'scram-sha-512',
       credentials,
+      databases: databaseUrls(server, database),
     };
     await retryUntil(() => withAdmin(connection, (admin) => admin.describeCluster()), { timeoutMs: 60_000 });
     await prepareCluster(connection, parties);

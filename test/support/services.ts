@@ -65,14 +65,14 @@ export async function startAdapter(
 
 export async function startContactPoint(
   countries: string[],
-  options: { now?: () => number; webhook?: WebhookOptions } = {},
+  options: { now?: () => number; webhook?: WebhookOptions; connection?: Connection } = {},
 ): Promise<RunningService & { contactPoint: ContactPoint }> {
   const logger = createLogger('contact-point', 'warn');
   const now = options.now ?? Date.now;
   let contactPoint: ContactPoint | undefined;
-  const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false);
+  const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false, undefined, () => contactPoint?.notReadyBecause() ?? ['starting']);
   const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], now, () => contactPoint?.inboxLag() ?? new Map());
-  contactPoint = new ContactPoint({ connection: connection(), countries, logger, metrics, now, webhook: options.webhook, purgeIntervalMs: 3_600_000 });
+  contactPoint = new ContactPoint({ connection: options.connection ?? connection(), countries, logger, metrics, now, webhook: options.webhook, purgeIntervalMs: 3_600_000 });
   mountContactPointApi(http.app, { contactPoint, keys: apiKeys, logger });
   await contactPoint.start();
   const { server, url } = await serve(http.app);

@@ -1,7 +1,7 @@
 /**
  * Five SIGKILLs of a contact point (its own process, NL) while copies keep arriving: after
- * each restart it rebuilds its inbox from Kafka; in the end every copy has exactly one RECEIVED
- * receipt and every notice is in the officers' inbox view.
+ * each restart it resumes from the offsets stored with its inbox in PostgreSQL; in the end every
+ * copy has exactly one RECEIVED receipt and every notice is in the officers' inbox view.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import type { EuLiaison } from '../../../services/shared/generated/contract-type
 import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { connection, unique } from '../../support/clients.ts';
+import { testDatabaseUrl } from '../../support/database.ts';
 import { logEnd, newGatewayGroup, readTopic, startGateway, submit, type RunningGateway } from '../../support/flow.ts';
 
 const NOTICES = 300;
@@ -40,7 +41,7 @@ describe('a contact point killed five times while copies arrive', () => {
     const start = () =>
       spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'services/contact-point/main.ts'), '--countries', 'NL', '--port', String(port), '--api-keys', keys], {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, KAFKA_BROKERS: connection().brokers.join(','), SCHEMA_REGISTRY_URL: connection().registryUrl, LIAISON_CREDENTIALS: credentials, LIAISON_LOG_LEVEL: 'warn' },
+        env: { ...process.env, KAFKA_BROKERS: connection().brokers.join(','), SCHEMA_REGISTRY_URL: connection().registryUrl, LIAISON_CREDENTIALS: credentials, DATABASE_URL: testDatabaseUrl('contact-point'), LIAISON_LOG_LEVEL: 'warn' },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
     const ready = async (timeoutMs = 90_000) => {
@@ -81,7 +82,7 @@ describe('a contact point killed five times while copies arrive', () => {
       const receipts = received(await readTopic<EuLiaison.Receipt>(topics.outbox('NL'), 'receipt', from, { principal: 'NL', done: () => false, timeoutMs: 4_000 }));
       const perCopy = new Map<string, number>();
       for (const r of receipts) perCopy.set(r.value.copyId, (perCopy.get(r.value.copyId) ?? 0) + 1);
-      const inbox = (await (await fetch(`http://127.0.0.1:${port}/v1/inbox`, { headers: { authorization: `Bearer ${token}` } })).json()) as { notices: Array<{ noticeId: string }> };
+      const inbox = (await (await fetch(`http://127.0.0.1:${port}/v1/inbox?limit=1000`, { headers: { authorization: `Bearer ${token}` } })).json()) as { notices: Array<{ noticeId: string }> };
       const listed = new Set(inbox.notices.map((n) => n.noticeId).filter((id) => ids.has(id)));
       console.log(`contact point kills: ${KILLS} SIGKILLs (${kills.join(', ')})${stillSending ? ' while copies were still arriving' : ''}; ${perCopy.size}/${NOTICES} copies acknowledged, ${[...perCopy.values()].filter((n) => n > 1).length} twice; ${listed.size}/${NOTICES} in the inbox view`);
       expect(stillSending).toBe(true);

@@ -15,6 +15,7 @@ import { notice } from '../../fixtures/notices.ts';
 import { unique } from '../../support/clients.ts';
 import { logEnd, newGatewayGroup, policy, readTopic, startGateway, submit, type Offsets, type RunningGateway } from '../../support/flow.ts';
 import { api, startAdapter, startContactPoint, tokenOf, type RunningService } from '../../support/services.ts';
+import type { ContactPoint } from '../../../services/contact-point/contact-point.ts';
 
 type Notice = EuLiaison.Notice;
 type Problem = { error: string; problems: string[] };
@@ -25,7 +26,7 @@ const WRITABLE = [...PARTIES.map(topics.outbox), topics.heldDecisions];
 
 let gateway: RunningGateway;
 let adapter: RunningService;
-let cp: RunningService;
+let cp: RunningService & { contactPoint: ContactPoint };
 
 beforeAll(async () => {
   gateway = await startGateway(await newGatewayGroup());
@@ -91,7 +92,15 @@ async function accepted(origin: string, body: Record<string, unknown>): Promise<
 describe('ownership: no country acts on another country’s notice', () => {
   it('refuses a forged withdrawal, reply or provenance before anything is recorded, and the victim’s view stays clean', async () => {
     const original = await accepted('BE', submission({ recipients: ['NL'], crimeAreas: ['ATM_ATTACKS'] }));
-    await processed(original, 'BE');
+    // Quiet first: NL's RECEIVED receipt of the original is out, and no copy waits for one.
+    await retryUntil(
+      async () => {
+        const view = await processed(original, 'BE');
+        if (!view.destinations[0]?.receipts.some((r) => r.status === 'RECEIVED')) throw new Error('NL has not acknowledged the original yet');
+        if (!(await cp.contactPoint.settled())) throw new Error('the contact point still acknowledges copies');
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     const before = await logEnd(WRITABLE);
 
     const attempts: Array<[string, string, Record<string, unknown>, RegExp]> = [
