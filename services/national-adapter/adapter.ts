@@ -11,7 +11,7 @@ import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials, serviceCredentials } from '../shared/connection.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type Contract, type ContractName, type ContractRecords, loadContract } from '../shared/contract.ts';
-import { ApiError, decisionOf } from '../shared/errors.ts';
+import { ApiError, ConfigError, decisionOf } from '../shared/errors.ts';
 import { createKafka, IDEMPOTENT } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
 import { partyListProblems } from '../shared/parties.ts';
@@ -22,7 +22,9 @@ import { PartitionedSender } from '../shared/partitioned-sender.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import type { LookupAnswer } from '../shared/status-views.ts';
 import { agreementOfIndexTopic, partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
-import { entryKey, HitIndexStore, hitIndexMetrics, type HitIndexMetrics, LookupBudget, type LookupLimits } from './hit-index.ts';
+import { entryKey, HitIndexStore, hitIndexMetrics, type HitIndexMetrics, type LookupLimits } from './hit-index.ts';
+import { IdempotencyKeys, LookupBudget } from './adapter-state.ts';
+import { Database } from '../shared/database.ts';
 import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
 import { type NoticePreview, previewOf } from './notice-preview.ts';
 import type { Validators } from './openapi.ts';
@@ -77,20 +79,21 @@ export class NationalAdapter {
   private ready = false;
   /** Outbox and report records the status view could not read (so far). */
   private skipped = 0;
-  /** Idempotency-Key → the body it came with; a restart forgets it, the derived notice id does not. */
-  private readonly idempotency = new Map<string, { hash: string; noticeId: string }>();
+  /** Idempotency-Keys and lookup budgets, shared by the instances on one database. */
+  private db?: Database;
+  private idempotency?: IdempotencyKeys;
+  private lookupBudget?: LookupBudget;
+  private housekeeping?: NodeJS.Timeout;
   private readonly now: () => number;
   /** The agreements' hit/no-hit indexes (hashes only), rebuilt from their topics. */
   readonly index = new HitIndexStore();
   private readonly indexMetrics: HitIndexMetrics;
-  private readonly lookupBudget: LookupBudget;
 
   constructor(private readonly options: AdapterOptions) {
     this.registry = new ContractRegistry(options.connection.registryUrl, this.contract);
     this.kafka = createKafka({ connection: options.connection, credentials: serviceCredentials(options.connection, 'adapter'), clientId: 'liaison-adapter', logger: options.logger });
     this.now = options.now ?? Date.now;
     this.indexMetrics = hitIndexMetrics(options.metrics ?? new Registry(), this.index);
-    this.lookupBudget = new LookupBudget(options.lookupLimits ?? DEFAULT_LOOKUP_LIMITS);
   }
 
   isReady(): boolean {
@@ -98,6 +101,14 @@ export class NationalAdapter {
   }
 
   async start(): Promise<void> {
+    const url = this.options.connection.databases?.adapter;
+    if (!url) throw new ConfigError('no database for the national adapter: set DATABASE_URL, or start the embedded stack with `make up`');
+    const db = await Database.open({ url, service: 'adapter', logger: this.options.logger });
+    this.db = db;
+    this.idempotency = new IdempotencyKeys(db);
+    this.lookupBudget = new LookupBudget(db, this.options.lookupLimits ?? DEFAULT_LOOKUP_LIMITS);
+    const idempotency = this.idempotency;
+    this.housekeeping = setInterval(() => void idempotency.forgetOld(this.now()).catch((e: Error) => this.options.logger.warn('old idempotency keys not deleted', { error: e.message })), 3_600_000);
     const parties = [...this.options.policy.parties.keys()];
     this.decisionProducer = new PartitionedSender(this.kafka, IDEMPOTENT);
     await this.decisionProducer.connect();
@@ -147,9 +158,11 @@ export class NationalAdapter {
 
   async stop(): Promise<void> {
     this.ready = false;
+    clearInterval(this.housekeeping);
     await this.reader?.stop();
     await this.decisionProducer?.disconnect();
     for (const p of this.producers.values()) await p.disconnect();
+    await this.db?.close();
   }
 
   async submit(caller: Caller, body: unknown, idempotencyKey?: string): Promise<Accepted> {
@@ -357,7 +370,7 @@ export class NationalAdapter {
     if (blank) throw new ApiError(400, 'invalid-lookup', [blank]);
     const agreement = this.indexedAgreement(caller, request.agreement);
     const now = this.now();
-    const budget = this.lookupBudget.take(caller.country, request.identifiers.length, now);
+    const budget = await this.lookupBudget!.take(caller.country, request.identifiers.length, now);
     if (!budget.ok) {
       this.indexMetrics.throttled.inc({ country: caller.country });
       throw new ApiError(429, 'too-many-lookups', [`country ${caller.country}: more than ${budget.limit} identifiers looked up in the window; retry after the time in Retry-After`], { 'Retry-After': String(budget.retryAfterSeconds) });
@@ -431,16 +444,32 @@ export class NationalAdapter {
   /** Fill in what the adapter owns, prove the origin, validate as the gateway will, produce. */
   private async accept(caller: Caller, body: Partial<Notice>, idempotencyKey: string | undefined, finish: (n: Notice) => Notice): Promise<Accepted> {
     checkOrigin(caller, body);
-    let noticeId = body.noticeId;
-    const slot = idempotencyKey === undefined ? undefined : `${caller.country}\n${idempotencyKey}`;
-    const hash = bodyHash(body);
-    if (slot !== undefined) {
-      const earlier = this.idempotency.get(slot);
-      if (earlier && earlier.hash !== hash) throw new ApiError(409, 'idempotency-key-reused', [`Idempotency-Key: "${idempotencyKey}" was used with another body`]);
-      if (earlier) return { noticeId: earlier.noticeId, replayed: true };
-      noticeId ??= noticeIdFor(caller.country, idempotencyKey!);
+    if (idempotencyKey === undefined) return this.write(caller, body, body.noticeId ?? randomUUID(), finish);
+    // One key, one body, across instances: the key is reserved in the database before anything is written.
+    const noticeId = body.noticeId ?? noticeIdFor(caller.country, idempotencyKey);
+    const reservation = await this.idempotency!.reserve(caller.country, idempotencyKey, bodyHash(body), noticeId, this.now());
+    switch (reservation.kind) {
+      case 'reused':
+        throw new ApiError(409, 'idempotency-key-reused', [`Idempotency-Key: "${idempotencyKey}" was used with another body`]);
+      case 'in-progress':
+        throw new ApiError(409, 'idempotency-key-in-progress', [`Idempotency-Key: "${idempotencyKey}": a request with this key is being written; retry after the time in Retry-After`], { 'Retry-After': '1' });
+      case 'replay':
+        return { noticeId: reservation.noticeId, replayed: true };
+      case 'reserved':
+        break;
     }
-    noticeId ??= randomUUID();
+    try {
+      const accepted = await this.write(caller, body, noticeId, finish);
+      await this.idempotency!.written(caller.country, idempotencyKey);
+      return accepted;
+    } catch (error) {
+      // A refused or failed attempt may be retried with the same key.
+      await this.idempotency!.release(caller.country, idempotencyKey).catch(() => {});
+      throw error;
+    }
+  }
+
+  private async write(caller: Caller, body: Partial<Notice>, noticeId: string, finish: (n: Notice) => Notice): Promise<Accepted> {
     const knownOrigin = this.store.originOf(noticeId);
     if (knownOrigin !== undefined) {
       if (knownOrigin !== caller.country) throw new ApiError(409, 'duplicate-id', [`noticeId: ${noticeId} is already in use`]);
@@ -449,8 +478,6 @@ export class NationalAdapter {
     const now = this.now();
     const notice = this.prepare(caller, body, noticeId, now, finish);
     await this.produce(caller.country, topics.outbox(caller.country), notice.caseRef, 'notice', notice);
-    // Remembered only once written: a refused or failed attempt may be retried with the same key.
-    if (slot !== undefined) this.idempotency.set(slot, { hash, noticeId });
     this.store.submitted(notice);
     this.options.logger.info('notice submitted', { noticeId, caseRef: notice.caseRef, origin: caller.country, caller: caller.id });
     return { noticeId, replayed: false };

@@ -1,7 +1,8 @@
 /**
  * The national adapter's side of the hit/no-hit index: what the agreements' index topics hold,
- * in memory (rebuilt from the compacted topics at start), the per-country budget of identifiers
- * looked up, and the metrics that make a dictionary attack visible. No Kafka, no HTTP here.
+ * in memory (rebuilt from the compacted topics at start), and the metrics that make a dictionary
+ * attack visible (the per-country budget of identifiers looked up is shared in the database:
+ * adapter-state.ts). No Kafka, no HTTP here.
  *
  * The adapter only ever holds hashes: the index key stays with the members' national systems.
  */
@@ -98,29 +99,6 @@ export interface LookupLimits {
   windowSeconds: number;
   /** Identifiers one country may look up per window, all its tokens and agreements together. */
   identifiersPerCountry: number;
-}
-
-/**
- * Identifiers looked up per country and fixed window. A lookup is answered whole or refused
- * whole: a country over its budget learns nothing more in that window, whatever it sends.
- */
-export class LookupBudget {
-  private readonly used = new Map<string, { windowStart: number; identifiers: number }>();
-
-  constructor(private readonly limits: LookupLimits) {}
-
-  /** Takes `identifiers` from the country's budget; or says how long until the window ends. */
-  take(country: string, identifiers: number, now: number): { ok: true } | { ok: false; retryAfterSeconds: number; limit: number } {
-    const windowMs = this.limits.windowSeconds * 1000;
-    const windowStart = now - (now % windowMs);
-    const current = this.used.get(country);
-    const spent = current && current.windowStart === windowStart ? current.identifiers : 0;
-    if (spent + identifiers > this.limits.identifiersPerCountry) {
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000)), limit: this.limits.identifiersPerCountry };
-    }
-    this.used.set(country, { windowStart, identifiers: spent + identifiers });
-    return { ok: true };
-  }
 }
 
 /** The index's metrics; labels are countries, agreements and outcomes, never a hash. */

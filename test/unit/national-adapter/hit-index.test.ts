@@ -1,6 +1,6 @@
 /** The adapter's index store and lookup budget, without Kafka. */
 import { describe, expect, it } from 'vitest';
-import { entryKey, HitIndexStore, LookupBudget } from '../../../services/national-adapter/hit-index.ts';
+import { entryKey, HitIndexStore } from '../../../services/national-adapter/hit-index.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 
 const day = 86_400_000;
@@ -32,18 +32,5 @@ describe('HitIndexStore', () => {
     expect(store.find('be-nl-cross-border', 'LICENCE_PLATE', 'a'.repeat(64), 1, 'BE', 0)).toEqual([]);
     expect(store.sizes()).toEqual([{ agreement: 'be-nl-cross-border', holder: 'NL', entries: 1 }]);
     expect(store.withdraw('be-nl-cross-border', 'not-a-key')).toBe(false);
-  });
-});
-
-describe('LookupBudget', () => {
-  it('gives each country its identifiers per window, refuses a lookup whole, and renews at the next window', () => {
-    const budget = new LookupBudget({ windowSeconds: 60, identifiersPerCountry: 10 });
-    const t = 120_000;
-    expect(budget.take('BE', 6, t)).toEqual({ ok: true });
-    expect(budget.take('BE', 5, t + 1_000)).toEqual({ ok: false, retryAfterSeconds: 59, limit: 10 });
-    expect(budget.take('NL', 10, t + 1_000)).toEqual({ ok: true });
-    expect(budget.take('BE', 4, t + 2_000)).toEqual({ ok: true });
-    expect(budget.take('BE', 1, t + 59_500)).toMatchObject({ ok: false, retryAfterSeconds: 1 });
-    expect(budget.take('BE', 10, t + 60_000)).toEqual({ ok: true });
   });
 });
