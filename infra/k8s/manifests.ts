@@ -8,7 +8,8 @@
  * the admin as the only super user), one KafkaTopic per topic, one KafkaUser per principal with the
  * per-country ACLs, the schema registry (Apicurio, schemas kept in Kafka), the gateway as a
  * StatefulSet (stable instance ids: transactional ids and audit chains survive restarts; the pods
- * share one consumer group), the national adapter, one contact point per country (each pod holds
+ * share one consumer group), a CloudNativePG cluster for what the services serve (one managed role
+ * and schema per service), the national adapter, one contact point per country (each pod holds
  * only its own country's credentials), the ops console, Prometheus Operator monitoring (PodMonitor,
  * PrometheusRule from infra/prometheus/rules) and the Grafana dashboards as a ConfigMap.
  */
@@ -29,6 +30,7 @@ import {
   topicPlan,
   type AclSpec,
 } from '../../services/shared/topology.ts';
+import { DATABASE_NAME, databaseRoleOf, type DatabaseService, schemaOf } from '../../services/shared/connection.ts';
 
 export const NAMESPACE = 'liaison';
 export const CLUSTER = 'liaison';
@@ -139,6 +141,57 @@ function kafkaUsers(parties: readonly Party[]): Doc[] {
     user(REGISTRY_PRINCIPAL, registryAclPlan()),
     ...Object.values(SERVICE_PRINCIPALS).map((principal) => user(principal, own(principal))),
     ...parties.map((p) => user(principalOf(p.code), own(principalOf(p.code)))),
+  ];
+}
+
+// ---------------------------------------------------------------- database
+
+/** The CloudNativePG cluster of what the services serve; its read-write Service is `<name>-rw`. */
+export const DATABASE_CLUSTER = 'liaison-db';
+/** The services with state in the database so far, with their role (a managed role of the cluster). */
+const DATABASE_ROLES = { adapter: databaseRoleOf('adapter'), 'contact-point': databaseRoleOf('contact-point'), gateway: databaseRoleOf('gateway') } as const;
+/** The Secret (kubernetes.io/basic-auth, made by the operator: see the README) holding a role's password. */
+export const databaseSecretOf = (role: string): string => `${DATABASE_CLUSTER}-${role.replace(/_/g, '-')}`;
+
+function database(): Doc[] {
+  return [
+    {
+      apiVersion: 'postgresql.cnpg.io/v1',
+      kind: 'Cluster',
+      metadata: meta(DATABASE_CLUSTER),
+      spec: {
+        instances: 3,
+        // A commit is acknowledged once a standby has it: a primary lost does not lose stored offsets.
+        minSyncReplicas: 1,
+        maxSyncReplicas: 1,
+        storage: { size: '20Gi' },
+        bootstrap: {
+          initdb: {
+            database: DATABASE_NAME,
+            owner: 'liaison_admin',
+            // Each service owns its schema and nothing else.
+            postInitApplicationSQL: [
+              'REVOKE ALL ON SCHEMA public FROM PUBLIC',
+              ...Object.entries(DATABASE_ROLES).flatMap(([service, role]) => [`CREATE SCHEMA IF NOT EXISTS ${schemaOf(service as DatabaseService)} AUTHORIZATION ${role}`]),
+            ],
+          },
+        },
+        managed: {
+          roles: Object.values(DATABASE_ROLES).map((role) => ({ name: role, ensure: 'present', login: true, passwordSecret: { name: databaseSecretOf(role) } })),
+        },
+        monitoring: { enablePodMonitor: true },
+      },
+    },
+  ];
+}
+
+/** DATABASE_URL of a service, put together from its role's Secret (Kubernetes expands $(VAR) from earlier variables). */
+function databaseEnv(service: DatabaseService): Doc[] {
+  const secret = databaseSecretOf(DATABASE_ROLES[service]);
+  return [
+    { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },
+    { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: secret, key: 'password' } } },
+    { name: 'DATABASE_URL', value: `postgres://$(DATABASE_USER):$(DATABASE_PASSWORD)@${DATABASE_CLUSTER}-rw:5432/${DATABASE_NAME}` },
   ];
 }
 
@@ -265,6 +318,8 @@ function adapter(parties: readonly Party[]): Doc[] {
     principals: [SERVICE_PRINCIPALS.adapter, ...parties.map((p) => principalOf(p.code))],
     secrets: [API_KEYS],
     resources: SMALL,
+    // Idempotency-Keys and lookup budgets are the database's: the replicas share them.
+    extraEnv: databaseEnv('adapter'),
   };
   return [service(spec.name, ADAPTER_PORT), deployment(spec, 2)];
 }
@@ -279,9 +334,11 @@ function contactPoints(parties: readonly Party[]): Doc[] {
       principals: [principalOf(p.code)],
       secrets: [API_KEYS],
       resources: SMALL,
+      extraEnv: databaseEnv('contact-point'),
     };
-    // One desk per country: its state is rebuilt from its inbox on start; two pods would both act.
-    return [service(spec.name, CONTACT_POINT_PORT), deployment(spec, 1, 'Recreate')];
+    // The desk's state is in the database with its offsets: a rolling update starts the new pod
+    // from them, and two pods of one country share the partitions and send each receipt once.
+    return [service(spec.name, CONTACT_POINT_PORT), deployment(spec, 1)];
   });
 }
 
@@ -410,6 +467,7 @@ export function k8sManifests(parties: readonly Party[] = loadParties()): Manifes
     { file: '10-kafka.yaml', docs: kafkaCluster() },
     { file: '11-topics.yaml', docs: kafkaTopics(parties) },
     { file: '12-users.yaml', docs: kafkaUsers(parties) },
+    { file: '15-database.yaml', docs: database() },
     { file: '20-registry.yaml', docs: [...registry(), provisionJob()] },
     { file: '30-gateway.yaml', docs: gateway() },
     { file: '31-national-adapter.yaml', docs: adapter(parties) },

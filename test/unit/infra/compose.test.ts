@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMPOSE_ENV_FILES, COMPOSE_SECRETS, generateComposeSecrets, KAFKA_HOST, KAFKA_PORT } from '../../../infra/compose/secrets.ts';
+import { COMPOSE_ENV_FILES, COMPOSE_SECRETS, generateComposeSecrets, KAFKA_HOST, KAFKA_PORT, POSTGRES_INIT } from '../../../infra/compose/secrets.ts';
 import { PROJECT_ROOT, type StackCredentials } from '../../../services/shared/connection.ts';
 import { loadParties } from '../../../services/shared/parties.ts';
 import { ADMIN_PRINCIPAL, principalOf, SERVICE_PRINCIPALS } from '../../../services/shared/topology.ts';
@@ -205,6 +205,20 @@ describe('the Liaison image (infra/docker/Dockerfile)', () => {
     for (const p of packages) expect(pkg.dependencies[p], `${p} is a runtime dependency (npm ci --omit=dev)`).toBeDefined();
     // Data files the services read at run time.
     expect(copied).toEqual(expect.arrayContaining(['config', 'schemas']));
+  });
+
+  it('gives each service with state its own database role and schema, and its URL in its own env file only', () => {
+    const postgres = compose.services.postgres!;
+    expect(postgres.image).toMatch(/^postgres:/);
+    expect(postgres.volumes).toContain(`./secrets/${POSTGRES_INIT}:/docker-entrypoint-initdb.d/10-liaison.sql:ro`);
+    const init = readFileSync(join(secretsDir, POSTGRES_INIT), 'utf8');
+    for (const [service, role, schema] of [['national-adapter', 'liaison_adapter', 'adapter'], ['contact-point', 'liaison_contact_point', 'contact_point']] as const) {
+      expect(init).toContain(`CREATE SCHEMA "${schema}" AUTHORIZATION "${role}";`);
+      const envFile = compose.services[service]!.env_file!;
+      const url = new URL(readFileSync(join(secretsDir, envFile.replace(/^secrets\//, '')), 'utf8').trim().replace(/^DATABASE_URL=/, ''));
+      expect([url.hostname, url.port, url.pathname, decodeURIComponent(url.username)]).toEqual(['postgres', '5432', '/liaison', role]);
+    }
+    expect(init).not.toMatch(/SUPERUSER|CREATEDB|CREATEROLE/);
   });
 
   it('runs as the unprivileged user the Kubernetes manifests expect', () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { liaisonDashboards } from '../../../infra/grafana/dashboards.ts';
-import { BOOTSTRAP, CLUSTER, CREDENTIALS_DIR, K8S_DIR, k8sManifests, kustomization, renderManifest, REGISTRY_URL } from '../../../infra/k8s/manifests.ts';
+import { BOOTSTRAP, CLUSTER, CREDENTIALS_DIR, DATABASE_CLUSTER, databaseSecretOf, K8S_DIR, k8sManifests, kustomization, renderManifest, REGISTRY_URL } from '../../../infra/k8s/manifests.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import { loadParties } from '../../../services/shared/parties.ts';
 import { indexedAgreements, loadPolicy } from '../../../services/policy/index.ts';
@@ -167,5 +167,37 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     // The ops console watches every gateway pod, the adapter and every contact point.
     const targets = envOf(ofKind('Deployment').find((d) => d.metadata.name === 'liaison-ops-console')).LIAISON_OPS_TARGETS!.split(',');
     expect(targets).toHaveLength(ofKind('StatefulSet')[0].spec.replicas + 1 + parties.length);
+  });
+});
+
+describe('the database (CloudNativePG)', () => {
+  it('declares one replicated cluster with a managed role and a schema of its own per service, owned by it', () => {
+    const [cluster] = ofKind('Cluster');
+    expect(cluster).toMatchObject({ apiVersion: 'postgresql.cnpg.io/v1', metadata: { name: DATABASE_CLUSTER }, spec: { instances: 3, minSyncReplicas: 1, bootstrap: { initdb: { database: 'liaison' } } } });
+    const roles = cluster.spec.managed.roles as Doc[];
+    expect(roles.map((r) => r.name).sort()).toEqual(['liaison_adapter', 'liaison_contact_point', 'liaison_gateway']);
+    for (const role of roles) {
+      expect(role).toMatchObject({ login: true, ensure: 'present', passwordSecret: { name: databaseSecretOf(role.name) } });
+      expect(role.superuser ?? false).toBe(false);
+    }
+    const sql = cluster.spec.bootstrap.initdb.postInitApplicationSQL as string[];
+    expect(sql).toEqual(expect.arrayContaining(['CREATE SCHEMA IF NOT EXISTS adapter AUTHORIZATION liaison_adapter', 'CREATE SCHEMA IF NOT EXISTS contact_point AUTHORIZATION liaison_contact_point']));
+  });
+
+  it('gives the adapter and every contact point their own role’s DATABASE_URL, from its Secret, and no other service one', () => {
+    for (const w of workloads()) {
+      const env = container(w).env as Doc[];
+      const url = env.find((e) => e.name === 'DATABASE_URL')?.value as string | undefined;
+      const role = w.metadata.name === 'liaison-national-adapter' ? 'liaison_adapter' : w.metadata.name.startsWith('liaison-contact-point-') ? 'liaison_contact_point' : undefined;
+      if (role === undefined) {
+        expect(url, w.metadata.name).toBeUndefined();
+        continue;
+      }
+      expect(url, w.metadata.name).toBe(`postgres://$(DATABASE_USER):$(DATABASE_PASSWORD)@${DATABASE_CLUSTER}-rw:5432/liaison`);
+      // Kubernetes expands $(VAR) only from variables defined before it.
+      const names = env.map((e) => e.name);
+      expect(names.indexOf('DATABASE_USER')).toBeLessThan(names.indexOf('DATABASE_URL'));
+      expect(env.find((e) => e.name === 'DATABASE_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: databaseSecretOf(role), key: 'password' });
+    }
   });
 });
