@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { type Agreement, deliveriesOf, foreignReferences, indexedAgreements, type IndexedType, isMember, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
+import { type Agreement, deliveriesOf, foreignReferences, indexedAgreements, type IndexedType, isMember, isNoticeId, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
 import { Registry } from 'prom-client';
 import type { Caller } from '../shared/api-keys.ts';
 import { type Connection, partyCredentials, serviceCredentials } from '../shared/connection.ts';
@@ -19,13 +19,14 @@ import { ProblemList } from '../shared/problem-list.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { clip, requiredText, visibleLength } from '../shared/text-checks.ts';
 import { PartitionedSender } from '../shared/partitioned-sender.ts';
-import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
+import { StateReader, type StateRecord } from '../shared/state-reader.ts';
+import type { Client } from '../shared/database.ts';
 import type { LookupAnswer } from '../shared/status-views.ts';
 import { agreementOfIndexTopic, partyOfTopic, SERVICE_GROUP_PREFIXES, topics } from '../shared/topology.ts';
-import { entryKey, HitIndexStore, hitIndexMetrics, type HitIndexMetrics, type LookupLimits } from './hit-index.ts';
+import { applyIndex, entryKey, HitIndexStore, hitIndexMetrics, type HitIndexMetrics, type IndexRecord, type LookupLimits } from './hit-index.ts';
 import { IdempotencyKeys, LookupBudget } from './adapter-state.ts';
 import { Database } from '../shared/database.ts';
-import { type HeldView, NoticeStatusStore, type StatusView } from './notice-status.ts';
+import { applyStatus, type HeldView, NoticeStatusStore, type StatusRecord, type StatusView } from './notice-status.ts';
 import { type NoticePreview, previewOf } from './notice-preview.ts';
 import type { Validators } from './openapi.ts';
 
@@ -68,36 +69,49 @@ export function noticeIdFor(country: string, idempotencyKey: string): string {
 const bodyHash = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
 export class NationalAdapter {
-  readonly store = new NoticeStatusStore();
   private readonly contract: Contract = loadContract();
   private readonly registry: ContractRegistry;
   private readonly kafka: Kafka;
   private readonly producers = new Map<string, PartitionedSender>();
   /** The adapter's own principal: held decisions, index entries and lookups. */
   private decisionProducer?: PartitionedSender;
-  private reader?: TopicReader;
+  /** The status view and the agreements' indexes, built in the database from the outboxes, reports and index topics. */
+  private reader?: StateReader<void>;
   private ready = false;
-  /** Outbox and report records the status view could not read (so far). */
-  private skipped = 0;
-  /** Idempotency-Keys and lookup budgets, shared by the instances on one database. */
+  /** What the instances on one database share: the status view, the indexes (hashes only), Idempotency-Keys and lookup budgets. */
   private db?: Database;
+  private storeOf?: NoticeStatusStore;
+  private indexOf?: HitIndexStore;
   private idempotency?: IdempotencyKeys;
   private lookupBudget?: LookupBudget;
   private housekeeping?: NodeJS.Timeout;
   private readonly now: () => number;
-  /** The agreements' hit/no-hit indexes (hashes only), rebuilt from their topics. */
-  readonly index = new HitIndexStore();
   private readonly indexMetrics: HitIndexMetrics;
 
   constructor(private readonly options: AdapterOptions) {
     this.registry = new ContractRegistry(options.connection.registryUrl, this.contract);
     this.kafka = createKafka({ connection: options.connection, credentials: serviceCredentials(options.connection, 'adapter'), clientId: 'liaison-adapter', logger: options.logger });
     this.now = options.now ?? Date.now;
-    this.indexMetrics = hitIndexMetrics(options.metrics ?? new Registry(), this.index);
+    this.indexMetrics = hitIndexMetrics(options.metrics ?? new Registry(), () => this.indexOf);
+  }
+
+  private get store(): NoticeStatusStore {
+    if (!this.storeOf) throw new ApiError(503, 'starting', ['the national adapter is starting; retry shortly']);
+    return this.storeOf;
+  }
+
+  private get index(): HitIndexStore {
+    if (!this.indexOf) throw new ApiError(503, 'starting', ['the national adapter is starting; retry shortly']);
+    return this.indexOf;
   }
 
   isReady(): boolean {
-    return this.ready;
+    return this.ready && (this.reader?.problems() ?? []).length === 0;
+  }
+
+  /** Why it is not ready: the status view behind (by how much) or its database unreachable. */
+  notReadyBecause(): string[] {
+    return this.reader?.problems() ?? ['starting'];
   }
 
   async start(): Promise<void> {
@@ -112,48 +126,53 @@ export class NationalAdapter {
     const parties = [...this.options.policy.parties.keys()];
     this.decisionProducer = new PartitionedSender(this.kafka, IDEMPOTENT);
     await this.decisionProducer.connect();
-    this.reader = await readFromStart(
-      this.kafka,
-      {
-        topics: [...parties.map(topics.outbox), ...parties.map(topics.reports), ...indexedAgreements(this.options.policy).map(topics.index)],
-        groupPrefix: `${SERVICE_GROUP_PREFIXES.adapter}status.`,
-        follow: true,
-        progress: { logger: this.options.logger, what: 'the outboxes, reports and hit/no-hit indexes' },
-      },
-      async (message, topic) => {
-        try {
-          const indexed = agreementOfIndexTopic(topic);
-          if (indexed !== null) {
-            if (message.value === null) {
-              if (!this.index.withdraw(indexed, message.key?.toString() ?? '')) this.skipped += 1;
-            } else {
-              this.index.put(indexed, await this.registry.decode(message.value, 'indexEntry'));
-            }
-            return;
-          }
-          const sender = partyOfTopic('outbox', topic);
-          if (sender !== null) {
-            const record = await this.registry.decodeAny(message.value, ['notice', 'receipt', 'forwardingPermission']);
-            if (record.name === 'notice') this.store.submitted(record.value, sender);
-            else if (record.name === 'forwardingPermission') this.store.permitted(record.value, sender);
-          } else {
-            const record = await this.registry.decodeAny(message.value, ['deliveryReport', 'receipt']);
-            if (record.name === 'deliveryReport') this.store.reported(record.value);
-            else this.store.addReceipt(record.value);
-          }
-        } catch (error) {
-          // The registry unreachable: the reader retries the record (skipping it would lose it from the view for good).
-          if (decisionOf(error) === 'retry') throw error;
-          // The gateway dead-letters what it cannot read; the status view just skips it (counted, not
-          // logged one by one: an outbox may hold thousands of such records from a hostile sender).
-          this.skipped += 1;
-          this.options.logger.debug('record skipped in the status view', { topic, offset: message.offset, error: (error as Error).message });
-        }
-      },
-    );
+    this.reader = new StateReader(this.kafka, {
+      name: 'status',
+      topics: [...parties.map(topics.outbox), ...parties.map(topics.reports), ...indexedAgreements(this.options.policy).map(topics.index)],
+      groupId: `${SERVICE_GROUP_PREFIXES.adapter}status`,
+      db,
+      logger: this.options.logger,
+      apply: (client, records) => this.apply(client, records),
+    });
+    await this.reader.start();
     await this.reader.caughtUp;
-    if (this.skipped > 0) this.options.logger.warn('status view skipped unreadable records (the gateway dead-letters them)', { skipped: this.skipped });
+    this.storeOf = new NoticeStatusStore(db);
+    this.indexOf = new HitIndexStore(db);
     this.ready = true;
+  }
+
+  /** One batch of an outbox, a reports topic or an index topic, decoded and applied in the reader's transaction. */
+  private async apply(client: Client, records: StateRecord[]): Promise<void> {
+    const status: StatusRecord[] = [];
+    const index: IndexRecord[] = [];
+    let skipped = 0;
+    for (const r of records) {
+      try {
+        const indexed = agreementOfIndexTopic(r.topic);
+        if (indexed !== null) {
+          index.push({ agreement: indexed, key: r.key?.toString() ?? '', entry: r.value === null ? null : await this.registry.decode(r.value, 'indexEntry') });
+          continue;
+        }
+        const sender = partyOfTopic('outbox', r.topic);
+        if (sender !== null) {
+          const record = await this.registry.decodeAny(r.value, ['notice', 'receipt', 'forwardingPermission']);
+          if (record.name === 'notice') status.push({ kind: 'submitted', notice: record.value, origin: sender });
+          else if (record.name === 'forwardingPermission') status.push({ kind: 'permitted', permission: record.value, provider: sender });
+        } else {
+          const record = await this.registry.decodeAny(r.value, ['deliveryReport', 'receipt']);
+          status.push(record.name === 'deliveryReport' ? { kind: 'reported', report: record.value } : { kind: 'receipt', receipt: record.value });
+        }
+      } catch (error) {
+        // The registry unreachable: the batch waits (skipping it would lose it from the view for good).
+        if (decisionOf(error) === 'retry') throw error;
+        // The gateway dead-letters what it cannot read; the status view skips it (counted, not one log line each:
+        // an outbox may hold thousands of such records from a hostile sender).
+        skipped += 1;
+      }
+    }
+    await applyStatus(client, status);
+    skipped += await applyIndex(client, index);
+    if (skipped > 0) this.options.logger.warn('status view skipped unreadable records (the gateway dead-letters them)', { skipped, topic: records[0]!.topic, partition: records[0]!.partition });
   }
 
   async stop(): Promise<void> {
@@ -199,7 +218,7 @@ export class NationalAdapter {
     const request = body as { action: EuLiaison.CorrectionAction; reason: string; notice?: Partial<Notice> };
     const blank = requiredText('reason', request.reason);
     if (blank) throw new ApiError(400, 'invalid-correction', [blank]);
-    const original = this.ownRouting(caller, noticeId);
+    const original = await this.ownRouting(caller, noticeId);
     const correction = { of: noticeId, action: request.action, reason: request.reason };
     if (request.action === 'CORRECT') {
       if (!request.notice) throw new ApiError(400, 'invalid-correction', ['notice: required to CORRECT (the corrected notice)']);
@@ -226,7 +245,7 @@ export class NationalAdapter {
     const problems = this.options.validators.PermissionRequest(body);
     if (problems.length) throw new ApiError(400, 'invalid-permission', problems);
     const request = body as { grantedTo: string; forwardTo: string[]; conditions?: string };
-    this.ownRouting(caller, noticeId);
+    await this.ownRouting(caller, noticeId);
     const { policy } = this.options;
     const listed = new ProblemList(policy.bounds.limits.problems);
     if (!policy.parties.has(request.grantedTo)) listed.add(`grantedTo: "${clip(request.grantedTo, 12)}" is not a known party`);
@@ -237,7 +256,7 @@ export class NationalAdapter {
     });
     if (request.conditions !== undefined && visibleLength(request.conditions) === 0) listed.add('conditions: blank; leave it out or state the conditions');
     if (listed.size > 0) throw new ApiError(400, 'invalid-permission', listed.toArray());
-    if (!this.store.received(noticeId, request.grantedTo)) throw new ApiError(400, 'invalid-permission', [`grantedTo: ${request.grantedTo} did not receive notice ${noticeId}`]);
+    if (!(await this.store.received(noticeId, request.grantedTo))) throw new ApiError(400, 'invalid-permission', [`grantedTo: ${request.grantedTo} did not receive notice ${noticeId}`]);
     const permission: EuLiaison.ForwardingPermission = {
       permissionId: randomUUID(),
       noticeId,
@@ -248,17 +267,17 @@ export class NationalAdapter {
       grantedBy: `${caller.role}@${caller.country}`,
       grantedAt: this.now(),
     };
-    await this.produce(caller.country, topics.outbox(caller.country), this.store.routing(noticeId)!.caseRef, 'forwardingPermission', permission);
+    await this.produce(caller.country, topics.outbox(caller.country), (await this.store.routing(noticeId))!.caseRef, 'forwardingPermission', permission);
     return { permissionId: permission.permissionId };
   }
 
-  status(caller: Caller, noticeId: string): StatusView {
-    const view = this.store.view(noticeId);
+  async status(caller: Caller, noticeId: string): Promise<StatusView> {
+    const view = await this.store.view(noticeId);
     if (!view || view.origin !== caller.country) throw notFound(noticeId);
     return view;
   }
 
-  held(caller: Caller): HeldView[] {
+  async held(caller: Caller): Promise<HeldView[]> {
     return this.store.held(caller.country);
   }
 
@@ -268,7 +287,7 @@ export class NationalAdapter {
     if (problems.length) throw new ApiError(400, 'invalid-decision', problems);
     const blank = requiredText('justification', (body as { justification: string }).justification, 10);
     if (blank) throw new ApiError(400, 'invalid-decision', [blank]);
-    if (this.store.originOf(noticeId) !== caller.country || !this.store.isHeld(noticeId, destination)) {
+    if ((await this.store.originOf(noticeId)) !== caller.country || !(await this.store.isHeld(noticeId, destination))) {
       throw new ApiError(404, 'not-found', [`no copy of ${noticeId} for ${destination} waits for a decision of ${caller.country}`]);
     }
     const record: EuLiaison.HeldDecision = {
@@ -292,13 +311,13 @@ export class NationalAdapter {
    * agreements' keys a preview would tell a sender the pseudonym of any value it chose, and so
    * re-identify the pseudonymised subjects of the copies it receives.
    */
-  preview(caller: Caller, body: unknown): NoticePreview {
+  async preview(caller: Caller, body: unknown): Promise<NoticePreview> {
     const problems = this.options.validators.NoticeSubmission(body);
     if (problems.length) throw new ApiError(400, 'invalid-notice', [...problems, ...this.semanticProblems(caller, body, problems)]);
     const draft = body as Partial<Notice>;
     checkOrigin(caller, draft);
     const now = this.now();
-    const notice = this.prepare(caller, draft, draft.noticeId ?? randomUUID(), now, (n) => n);
+    const notice = await this.prepare(caller, draft, draft.noticeId ?? randomUUID(), now, (n) => n);
     const key = randomBytes(32);
     const deliveries = deliveriesOf(this.options.policy, () => key, notice, caller.country, notice.recipients, now);
     this.options.logger.info('notice previewed', { noticeId: notice.noticeId, origin: caller.country, caller: caller.id, destinations: deliveries.length });
@@ -332,7 +351,7 @@ export class NationalAdapter {
     );
     await withDeadline(this.decisionProducer!.send(topics.index(agreement.id), records.map((r) => r.message)));
     // Answered from at once (the reader puts the same entries again when it reads them back).
-    for (const r of records) this.index.put(agreement.id, r.entry);
+    await this.db!.transaction((client) => applyIndex(client, records.map((r) => ({ agreement: agreement.id, key: r.message.key, entry: r.entry }))));
     this.indexMetrics.published.inc({ country: caller.country, agreement: agreement.id }, records.length);
     this.options.logger.info('index entries published', { agreement: agreement.id, holder: caller.country, entries: records.length, keyEpoch: request.keyEpoch, caller: caller.id });
     return { agreement: agreement.id, published: records.length };
@@ -345,16 +364,16 @@ export class NationalAdapter {
     const agreement = this.indexedAgreement(caller, agreementId);
     const keys = (body as { entries: IndexItem[] }).entries.map((item) => entryKey(caller.country, item.identifierType, item.hash));
     await withDeadline(this.decisionProducer!.send(topics.index(agreement.id), keys.map((key) => ({ key, value: null }))));
-    for (const key of keys) this.index.withdraw(agreement.id, key);
+    await this.db!.transaction((client) => applyIndex(client, keys.map((key) => ({ agreement: agreement.id, key, entry: null }))));
     this.indexMetrics.withdrawn.inc({ country: caller.country, agreement: agreement.id }, keys.length);
     this.options.logger.info('index entries withdrawn', { agreement: agreement.id, holder: caller.country, entries: keys.length, caller: caller.id });
     return { agreement: agreement.id, withdrawn: keys.length };
   }
 
   /** What the caller's country has in an agreement's index: counts per type and key epoch. */
-  indexHoldings(caller: Caller, agreementId: string): { agreement: string; holder: string; holdings: ReturnType<HitIndexStore['holdings']> } {
+  async indexHoldings(caller: Caller, agreementId: string): Promise<{ agreement: string; holder: string; holdings: Awaited<ReturnType<HitIndexStore['holdings']>> }> {
     const agreement = this.indexedAgreement(caller, agreementId);
-    return { agreement: agreement.id, holder: caller.country, holdings: this.index.holdings(agreement.id, caller.country) };
+    return { agreement: agreement.id, holder: caller.country, holdings: await this.index.holdings(agreement.id, caller.country) };
   }
 
   /**
@@ -376,7 +395,7 @@ export class NationalAdapter {
       throw new ApiError(429, 'too-many-lookups', [`country ${caller.country}: more than ${budget.limit} identifiers looked up in the window; retry after the time in Retry-After`], { 'Retry-After': String(budget.retryAfterSeconds) });
     }
     const notBefore = now - agreement.retentionDays * 86_400_000;
-    const found = request.identifiers.map((item) => ({ item, hits: this.index.find(agreement.id, item.identifierType, item.hash, request.keyEpoch, caller.country, notBefore) }));
+    const found = await Promise.all(request.identifiers.map(async (item) => ({ item, hits: await this.index.find(agreement.id, item.identifierType, item.hash, request.keyEpoch, caller.country, notBefore) })));
     const record: EuLiaison.IndexLookup = {
       lookupId: randomUUID(),
       agreement: agreement.id,
@@ -423,20 +442,20 @@ export class NationalAdapter {
   }
 
   /** The notice as the gateway will read it: what the adapter owns filled in, validated as the gateway validates, its references owned. */
-  private prepare(caller: Caller, body: Partial<Notice>, noticeId: string, now: number, finish: (n: Notice) => Notice): Notice {
+  private async prepare(caller: Caller, body: Partial<Notice>, noticeId: string, now: number, finish: (n: Notice) => Notice): Promise<Notice> {
     const notice = finish(
       this.contract.types.notice.clone({ ...body, noticeId, createdAt: body.createdAt ?? now, sender: { ...body.sender, country: caller.country } }) as Notice,
     );
     const rejection = validateNotice(notice, caller.country, this.options.policy, now);
     if (rejection) throw new ApiError(400, 'invalid-notice', rejection.problems);
     // Ownership before anything is recorded: a notice may point only at what its country sent or received.
-    const foreign = foreignReferences(notice, caller.country, this.store);
+    const foreign = foreignReferences(notice, caller.country, await this.store.history(notice));
     if (foreign.length > 0) throw new ApiError(404, 'not-found', foreign);
     return notice;
   }
 
-  private ownRouting(caller: Caller, noticeId: string): Notice {
-    const routing = this.store.routing(noticeId);
+  private async ownRouting(caller: Caller, noticeId: string): Promise<Notice> {
+    const routing = isNoticeId(noticeId) ? await this.store.routing(noticeId) : undefined;
     if (!routing || routing.sender.country !== caller.country) throw notFound(noticeId);
     return routing;
   }
@@ -470,15 +489,16 @@ export class NationalAdapter {
   }
 
   private async write(caller: Caller, body: Partial<Notice>, noticeId: string, finish: (n: Notice) => Notice): Promise<Accepted> {
-    const knownOrigin = this.store.originOf(noticeId);
+    const knownOrigin = await this.store.originOf(noticeId);
     if (knownOrigin !== undefined) {
       if (knownOrigin !== caller.country) throw new ApiError(409, 'duplicate-id', [`noticeId: ${noticeId} is already in use`]);
       return { noticeId, replayed: true };
     }
     const now = this.now();
-    const notice = this.prepare(caller, body, noticeId, now, finish);
+    const notice = await this.prepare(caller, body, noticeId, now, finish);
     await this.produce(caller.country, topics.outbox(caller.country), notice.caseRef, 'notice', notice);
-    this.store.submitted(notice);
+    // Shown at once (the reader applies the same notice again when it reads it back: no change).
+    await this.db!.transaction((client) => applyStatus(client, [{ kind: 'submitted', notice, origin: caller.country }]));
     this.options.logger.info('notice submitted', { noticeId, caseRef: notice.caseRef, origin: caller.country, caller: caller.id });
     return { noticeId, replayed: false };
   }

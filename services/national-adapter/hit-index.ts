@@ -1,13 +1,14 @@
 /**
- * The national adapter's side of the hit/no-hit index: what the agreements' index topics hold,
- * in memory (rebuilt from the compacted topics at start), and the metrics that make a dictionary
- * attack visible (the per-country budget of identifiers looked up is shared in the database:
- * adapter-state.ts). No Kafka, no HTTP here.
+ * The national adapter's side of the hit/no-hit index: what the agreements' index topics hold, in
+ * the adapter's database (applied by its state reader), and the metrics that make a dictionary
+ * attack visible (the per-country budget of identifiers looked up: adapter-state.ts). No Kafka,
+ * no HTTP here.
  *
  * The adapter only ever holds hashes: the index key stays with the members' national systems.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { IndexedType } from '../policy/index.ts';
+import type { Client, Database } from '../shared/database.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 
 /** The Kafka key of an entry: one per holder, type and hash (compaction keeps the latest; a tombstone withdraws it). */
@@ -18,80 +19,72 @@ function parseEntryKey(key: string): { holder: string; type: IndexedType; hash: 
   return holder && type && hash && rest.length === 0 ? { holder, type: type as IndexedType, hash } : null;
 }
 
-interface Held {
-  reference: string;
-  keyEpoch: number;
-  publishedAt: number;
-}
-
 export interface IndexHit {
   holder: string;
   reference: string;
   publishedAt: number;
 }
 
-/** Every agreement's index: agreement → type/hash → holder → its entry. */
+/** One record of an agreement's index topic: an entry, or a tombstone (null) withdrawing the entry of its key. */
+export interface IndexRecord {
+  agreement: string;
+  key: string;
+  entry: EuLiaison.IndexEntry | null;
+}
+
+/** Applies index records in order; returns how many tombstones named no entry's key (counted as skipped). */
+export async function applyIndex(client: Client, records: IndexRecord[]): Promise<number> {
+  let unreadable = 0;
+  for (const r of records) {
+    if (r.entry) {
+      const e = r.entry;
+      await client.query(
+        `INSERT INTO index_entries (agreement, identifier_type, hash, holder, key_epoch, reference, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (agreement, identifier_type, hash, holder) DO UPDATE SET key_epoch = EXCLUDED.key_epoch, reference = EXCLUDED.reference, published_at = EXCLUDED.published_at`,
+        [r.agreement, e.identifierType, e.hash, e.holder, e.keyEpoch, e.reference, e.publishedAt],
+      );
+      continue;
+    }
+    const parsed = parseEntryKey(r.key);
+    if (!parsed) {
+      unreadable += 1;
+      continue;
+    }
+    await client.query('DELETE FROM index_entries WHERE agreement = $1 AND identifier_type = $2 AND hash = $3 AND holder = $4', [r.agreement, parsed.type, parsed.hash, parsed.holder]);
+  }
+  return unreadable;
+}
+
+/** Every agreement's index, as the adapter's database holds it. */
 export class HitIndexStore {
-  private readonly agreements = new Map<string, Map<string, Map<string, Held>>>();
-
-  /** An entry read from (or written to) the agreement's topic. */
-  put(agreement: string, entry: EuLiaison.IndexEntry): void {
-    const index = this.agreements.get(agreement) ?? new Map<string, Map<string, Held>>();
-    this.agreements.set(agreement, index);
-    const slot = `${entry.identifierType}/${entry.hash}`;
-    const holders = index.get(slot) ?? new Map<string, Held>();
-    index.set(slot, holders);
-    holders.set(entry.holder, { reference: entry.reference, keyEpoch: entry.keyEpoch, publishedAt: entry.publishedAt });
-  }
-
-  /** A tombstone: the holder withdrew the entry. Returns false for a key that is not an entry's. */
-  withdraw(agreement: string, key: string): boolean {
-    const parsed = parseEntryKey(key);
-    if (!parsed) return false;
-    const index = this.agreements.get(agreement);
-    const slot = `${parsed.type}/${parsed.hash}`;
-    const holders = index?.get(slot);
-    holders?.delete(parsed.holder);
-    if (holders?.size === 0) index!.delete(slot);
-    return true;
-  }
+  constructor(private readonly db: Database) {}
 
   /**
    * The other members holding this hash under the same key epoch, published since `notBefore`
    * (an entry older than the agreement's retention no longer answers).
    */
-  find(agreement: string, type: IndexedType, hash: string, keyEpoch: number, asker: string, notBefore: number): IndexHit[] {
-    const holders = this.agreements.get(agreement)?.get(`${type}/${hash}`);
-    if (!holders) return [];
-    const hits: IndexHit[] = [];
-    for (const [holder, held] of holders) {
-      if (holder !== asker && held.keyEpoch === keyEpoch && held.publishedAt >= notBefore) hits.push({ holder, reference: held.reference, publishedAt: held.publishedAt });
-    }
-    return hits.sort((a, b) => a.holder.localeCompare(b.holder));
+  async find(agreement: string, type: IndexedType, hash: string, keyEpoch: number, asker: string, notBefore: number): Promise<IndexHit[]> {
+    const rows = await this.db.query<{ holder: string; reference: string; published_at: string }>(
+      `SELECT holder, reference, published_at FROM index_entries
+        WHERE agreement = $1 AND identifier_type = $2 AND hash = $3 AND key_epoch = $4 AND holder <> $5 AND published_at >= $6 ORDER BY holder`,
+      [agreement, type, hash, keyEpoch, asker, notBefore],
+    );
+    return rows.rows.map((r) => ({ holder: r.holder, reference: r.reference, publishedAt: Number(r.published_at) }));
   }
 
   /** What one holder has in an agreement's index, per type and key epoch (counts, never hashes). */
-  holdings(agreement: string, holder: string): Array<{ identifierType: string; keyEpoch: number; entries: number }> {
-    const counts = new Map<string, number>();
-    for (const [slot, holders] of this.agreements.get(agreement) ?? []) {
-      const held = holders.get(holder);
-      if (held) {
-        const key = `${slot.slice(0, slot.indexOf('/'))}/${held.keyEpoch}`;
-        counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-    }
-    return [...counts].map(([key, entries]) => ({ identifierType: key.slice(0, key.indexOf('/')), keyEpoch: Number(key.slice(key.indexOf('/') + 1)), entries })).sort((a, b) => a.identifierType.localeCompare(b.identifierType) || a.keyEpoch - b.keyEpoch);
+  async holdings(agreement: string, holder: string): Promise<Array<{ identifierType: string; keyEpoch: number; entries: number }>> {
+    const rows = await this.db.query<{ identifier_type: string; key_epoch: number; entries: string }>(
+      'SELECT identifier_type, key_epoch, count(*) AS entries FROM index_entries WHERE agreement = $1 AND holder = $2 GROUP BY identifier_type, key_epoch ORDER BY identifier_type, key_epoch',
+      [agreement, holder],
+    );
+    return rows.rows.map((r) => ({ identifierType: r.identifier_type, keyEpoch: r.key_epoch, entries: Number(r.entries) }));
   }
 
   /** Entries per agreement and holder (the liaison_index_entries gauge). */
-  sizes(): Array<{ agreement: string; holder: string; entries: number }> {
-    const out: Array<{ agreement: string; holder: string; entries: number }> = [];
-    for (const [agreement, index] of this.agreements) {
-      const perHolder = new Map<string, number>();
-      for (const holders of index.values()) for (const holder of holders.keys()) perHolder.set(holder, (perHolder.get(holder) ?? 0) + 1);
-      for (const [holder, entries] of perHolder) out.push({ agreement, holder, entries });
-    }
-    return out;
+  async sizes(): Promise<Array<{ agreement: string; holder: string; entries: number }>> {
+    const rows = await this.db.query<{ agreement: string; holder: string; entries: string }>('SELECT agreement, holder, count(*) AS entries FROM index_entries GROUP BY agreement, holder ORDER BY agreement, holder');
+    return rows.rows.map((r) => ({ agreement: r.agreement, holder: r.holder, entries: Number(r.entries) }));
   }
 }
 
@@ -102,15 +95,15 @@ export interface LookupLimits {
 }
 
 /** The index's metrics; labels are countries, agreements and outcomes, never a hash. */
-export function hitIndexMetrics(registry: Registry, store?: HitIndexStore) {
+export function hitIndexMetrics(registry: Registry, store?: () => HitIndexStore | undefined) {
   new Gauge({
     name: 'liaison_index_entries',
     help: 'Entries (keyed pseudonyms) in each agreement\'s hit/no-hit index, per holder',
     labelNames: ['agreement', 'holder'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const s of store?.sizes() ?? []) this.set({ agreement: s.agreement, holder: s.holder }, s.entries);
+      for (const s of (await store?.()?.sizes().catch(() => [])) ?? []) this.set({ agreement: s.agreement, holder: s.holder }, s.entries);
     },
   });
   return {

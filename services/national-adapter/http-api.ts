@@ -41,11 +41,11 @@ export function mountAdapterApi(app: Express, { adapter, keys, document, asyncap
     const accepted = await adapter.submit(callerOf(res), req.body, idempotencyKey(req.get('idempotency-key')));
     res.status(202).json({ noticeId: accepted.noticeId, status: 'ACCEPTED', statusUrl: `/v1/notices/${accepted.noticeId}`, replayed: accepted.replayed });
   });
-  api.post('/notices/preview', keys.require('system', 'dpo'), (req, res) => {
-    res.json(adapter.preview(callerOf(res), req.body));
+  api.post('/notices/preview', keys.require('system', 'dpo'), async (req, res) => {
+    res.json(await adapter.preview(callerOf(res), req.body));
   });
-  api.get('/notices/:id', keys.require('system', 'dpo'), (req, res) => {
-    res.json(adapter.status(callerOf(res), String(req.params.id)));
+  api.get('/notices/:id', keys.require('system', 'dpo'), async (req, res) => {
+    res.json(await adapter.status(callerOf(res), String(req.params.id)));
   });
   api.post('/notices/:id/corrections', keys.require('system'), async (req, res) => {
     const accepted = await adapter.correct(callerOf(res), String(req.params.id), req.body, idempotencyKey(req.get('idempotency-key')));
@@ -55,8 +55,8 @@ export function mountAdapterApi(app: Express, { adapter, keys, document, asyncap
     res.status(202).json({ ...(await adapter.permit(callerOf(res), String(req.params.id), req.body)), status: 'RECORDED' });
   });
   // The hit/no-hit index: hashes only, per agreement with hitIndex: true.
-  api.get('/index/:agreement', keys.require('system'), (req, res) => {
-    res.json(adapter.indexHoldings(callerOf(res), String(req.params.agreement)));
+  api.get('/index/:agreement', keys.require('system'), async (req, res) => {
+    res.json(await adapter.indexHoldings(callerOf(res), String(req.params.agreement)));
   });
   api.post('/index/:agreement/entries', keys.require('system'), async (req, res) => {
     res.status(202).json({ ...(await adapter.publishIndex(callerOf(res), String(req.params.agreement), req.body)), status: 'PUBLISHED' });
@@ -67,8 +67,8 @@ export function mountAdapterApi(app: Express, { adapter, keys, document, asyncap
   api.post('/lookups', keys.require('system'), async (req, res) => {
     res.json(await adapter.lookup(callerOf(res), req.body));
   });
-  api.get('/held', keys.require('dpo'), (_req, res) => {
-    res.json({ held: adapter.held(callerOf(res)) });
+  api.get('/held', keys.require('dpo'), async (_req, res) => {
+    res.json({ held: await adapter.held(callerOf(res)) });
   });
   api.post('/held/:id/:destination/:decision', keys.require('dpo'), async (req, res) => {
     const decision = String(req.params.decision);

@@ -30,7 +30,7 @@ await runService('national adapter', logger, async () => {
   const maxBodyBytes = Number(options.maxBodyBytes);
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
   // Readiness is asked only once the adapter exists (the closure runs on requests, after start).
-  const http = createServiceHttp('national-adapter', () => adapter.isReady());
+  const http = createServiceHttp('national-adapter', () => adapter.isReady(), undefined, () => adapter.notReadyBecause());
   const adapter = new NationalAdapter({ connection, policy, validators, logger, metrics: http.metrics, lookupLimits: loadRateLimits().lookups });
   const keys = apiKeysFor(options.apiKeys, [...policy.parties.keys()], http.metrics);
   const asyncapi = buildAsyncApi(loadContract(), [...policy.parties.values()], { brokers: connection.brokers, registryUrl: connection.registryUrl, ssl: connection.ssl, version: policy.version });

@@ -24,7 +24,7 @@ export {
 export { deliveriesOf, noticeCopyOf, type DestinationDelivery } from './delivery.ts';
 export { isNoticeId, validateNotice, type Rejection, type RejectionCode } from './validation.ts';
 export { loadLimits, MAX_RECORD_BYTES, NUMBER_RANGES, rangeOf, RecordBounds, type Limits } from './notice-bounds.ts';
-export { foreignReferences, type NoticeHistory, type PermissionRecord } from './notice-references.ts';
+export { foreignReferences, type NoticeHistory, type PermissionRecord, referencedBy } from './notice-references.ts';
 export { findIdentifiers, isValidIban, maskIdentifiers, type IdentifierKind } from './free-text.ts';
 export { loadPseudonymKeys } from './pseudonym-keys.ts';
 export { INDEX_HASH, INDEX_KEY_BYTES, INDEXED_TYPES, indexHash, type IndexedType, newIndexKey, type Normalised, normaliseIdentifier } from './hit-index.ts';

@@ -23,6 +23,13 @@ export interface NoticeHistory {
   permission(permissionId: string): PermissionRecord | undefined;
 }
 
+/** The notices and permissions a notice names: what `foreignReferences` asks the history about. */
+export function referencedBy(notice: EuLiaison.Notice): { notices: string[]; permissions: string[] } {
+  const notices = [notice.correction?.of, notice.inReplyTo, ...notice.receivedFrom.map((p) => p.noticeId)].filter((id): id is string => typeof id === 'string');
+  const permissions = notice.receivedFrom.map((p) => p.onwardTransferAuthorisation).filter((id): id is string => typeof id === 'string');
+  return { notices: [...new Set(notices)], permissions: [...new Set(permissions)] };
+}
+
 /** Every reference of the notice that is not `country`'s to make, each naming its field; empty when all are. */
 export function foreignReferences(notice: EuLiaison.Notice, country: string, history: NoticeHistory): string[] {
   const problems: string[] = [];

@@ -53,7 +53,7 @@ export async function startAdapter(
   const logger = options.logger ?? createLogger('national-adapter', 'warn');
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
-  const http = createServiceHttp('national-adapter', () => adapter.isReady());
+  const http = createServiceHttp('national-adapter', () => adapter.isReady(), undefined, () => adapter.notReadyBecause());
   const adapter = new NationalAdapter({ connection: options.connection ?? connection(), policy, validators, logger, metrics: http.metrics, lookupLimits: options.lookupLimits });
   const keys = options.rateLimits ? throttledApiKeys(options.rateLimits, http.metrics) : apiKeys;
   const asyncapi = buildAsyncApi(loadContract(), [...policy.parties.values()], { brokers: connection().brokers, registryUrl: connection().registryUrl, ssl: false, version: policy.version });

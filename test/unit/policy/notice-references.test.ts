@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foreignReferences, type NoticeHistory, type PermissionRecord } from '../../../services/policy/notice-references.ts';
+import { foreignReferences, type NoticeHistory, type PermissionRecord, referencedBy } from '../../../services/policy/notice-references.ts';
 import { notice } from '../../fixtures/notices.ts';
 
 const A = '0a000000-0000-4000-8000-00000000000a'; // BE → NL
@@ -30,5 +30,29 @@ describe('foreignReferences: what a notice may point at', () => {
     ['someone else’s authorisation', 'FR', { receivedFrom: [{ country: 'NL', noticeId: B, onwardTransferAuthorisation: P }] }, [`receivedFrom[0].onwardTransferAuthorisation: NL recorded no permission ${P} for FR on notice ${B}`]],
   ])('%s', (_what, country, overrides, problems) => {
     expect(foreignReferences(notice({ sender: { country, agency: 'a', contactPoint: 'c', onBehalfOf: null }, ...overrides }), country, history)).toEqual(problems);
+  });
+});
+
+describe('referencedBy: what the checks ask the history about', () => {
+  it('names every notice and permission the checks look up, so a history read for those alone answers them', () => {
+    const asked = { notices: new Set<string>(), permissions: new Set<string>() };
+    const recording: NoticeHistory = {
+      originOf: (id) => (asked.notices.add(id), history.originOf(id)),
+      received: (id, country) => (asked.notices.add(id), history.received(id, country)),
+      permission: (id) => (asked.permissions.add(id), history.permission(id)),
+    };
+    const notices = [
+      notice({ correction: { of: A, action: 'WITHDRAW', reason: 'r' }, inReplyTo: B }),
+      notice({ receivedFrom: [{ country: 'BE', noticeId: A, onwardTransferAuthorisation: P }, { country: 'NL', noticeId: B, onwardTransferAuthorisation: 'X-1' }] }),
+      notice({ receivedFrom: [{ country: 'BE', noticeId: null, onwardTransferAuthorisation: null }] }),
+    ];
+    for (const n of notices) {
+      for (const country of ['BE', 'NL', 'FR']) foreignReferences(n, country, recording);
+      const named = referencedBy(n);
+      for (const id of asked.notices) expect(named.notices, id).toContain(id);
+      for (const id of asked.permissions) expect(named.permissions, id).toContain(id);
+      asked.notices.clear();
+      asked.permissions.clear();
+    }
   });
 });
