@@ -122,9 +122,10 @@ export async function readOutboxNotices(kafka: Kafka, registry: ContractRegistry
   let skipped = 0;
   await readFromStart(kafka, { topics: outboxes, groupPrefix: 'liaison-cli-policy-diff-', follow: false, from }, async (message, topic) => {
     try {
-      const record = await registry.decodeAny(message.value, ['notice', 'receipt', 'forwardingPermission']);
-      if (record.name !== 'notice') return;
-      notices.push({ notice: record.value, origin: topic.slice(topics.outbox('').length) });
+      // Receipts and permissions are told by their schema and never decoded (an outbox holds a receipt per copy read).
+      if ((await registry.recordName(message.value)) !== 'notice') return;
+      const notice = await registry.decode(message.value, 'notice');
+      notices.push({ notice, origin: topic.slice(topics.outbox('').length) });
       if (notices.length % 10_000 === 0) progress(notices.length);
     } catch (error) {
       if (decisionOf(error) === 'retry') throw error;

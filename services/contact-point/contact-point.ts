@@ -63,7 +63,7 @@ export interface ForwardRequest {
 
 /** Copies still to acknowledge, read a page at a time and sent a few at a time. */
 const ACKNOWLEDGE_PAGE = 500;
-const ACKNOWLEDGE_PARALLEL = 16;
+const ACKNOWLEDGE_PARALLEL = 8;
 
 class Desk {
   readonly store: InboxStore;
@@ -71,7 +71,10 @@ class Desk {
   reader?: StateReader<string[]>;
   ready = false;
   private readonly receiving = new Set<string>();
-  private sweeping = false;
+  /** Copies whose receipt failed, and when (entries leave once the receipt is seen or sent). */
+  private readonly failed = new Map<string, number>();
+  private readonly queue = new Set<string>();
+  private inFlight = 0;
 
   constructor(
     readonly country: string,
@@ -96,14 +99,14 @@ class Desk {
       logger,
       apply: (client, records) => this.apply(client, inbox, records),
       committed: (fresh) => {
-        if (this.ready) for (const noticeId of fresh) void this.receive(noticeId);
+        if (this.ready) this.enqueue(fresh);
       },
     });
     await this.reader.start();
     await this.reader.caughtUp;
     this.ready = true;
     logger.info('contact point caught up', { country: this.country, notices: await this.store.size() });
-    void this.acknowledgePending();
+    void this.acknowledgePending().catch((error: Error) => logger.warn('copies to acknowledge not read; the next sweep reads them', { country: this.country, error: error.message }));
   }
 
   /** One batch of the inbox or the outbox, decoded and applied in the reader's transaction; returns the notices new to the inbox. */
@@ -140,51 +143,62 @@ class Desk {
 
   /**
    * Copies still without a RECEIVED receipt (after a restart, a failed webhook, another instance
-   * that died): page by page, a few at a time, until none is left that this instance may send.
+   * that died): a page at a time, into the queue of receipts to send.
    */
   async acknowledgePending(): Promise<void> {
-    if (!this.ready || this.sweeping) return;
-    this.sweeping = true;
-    try {
-      for (;;) {
-        const todo = (await this.store.unacknowledgedIds(ACKNOWLEDGE_PAGE)).filter((id) => !this.receiving.has(id));
-        let sent = 0;
-        for (let i = 0; i < todo.length; i += ACKNOWLEDGE_PARALLEL) {
-          sent += (await Promise.all(todo.slice(i, i + ACKNOWLEDGE_PARALLEL).map((id) => this.receive(id)))).filter(Boolean).length;
-        }
-        // Nothing left, or only copies another instance sends or that fail now: the next sweep.
-        if (sent === 0) return;
-      }
-    } finally {
-      this.sweeping = false;
+    if (!this.ready || this.queue.size > 0) return;
+    this.enqueue(await this.store.unacknowledgedIds(ACKNOWLEDGE_PAGE));
+  }
+
+  /** Receipts to send, a few at a time (a burst of copies must not take every connection of the pool). */
+  enqueue(noticeIds: string[]): void {
+    for (const id of noticeIds) if (!this.receiving.has(id) && this.mayRetry(id)) this.queue.add(id);
+    while (this.inFlight < ACKNOWLEDGE_PARALLEL && this.queue.size > 0) {
+      const id = this.queue.values().next().value as string;
+      this.queue.delete(id);
+      this.inFlight += 1;
+      void this.receive(id).finally(() => {
+        this.inFlight -= 1;
+        this.enqueue([]);
+      });
     }
   }
 
   /** Whether every copy stored so far has its RECEIVED receipt. */
   async settled(): Promise<boolean> {
-    return this.receiving.size === 0 && (await this.store.unacknowledgedCount()) === 0;
+    return this.queue.size === 0 && this.inFlight === 0 && (await this.store.unacknowledgedCount()) === 0;
+  }
+
+  /**
+   * After a failed attempt the receipt may still have been written (a broker lost mid-request, the
+   * database gone after the write): it is sent again only once the outbox has been read back past
+   * the moment of the failure, so a receipt written after all is seen instead of sent twice.
+   */
+  private mayRetry(noticeId: string): boolean {
+    const failedAt = this.failed.get(noticeId);
+    return failedAt === undefined || (this.reader?.storedSince(topics.outbox(this.country), failedAt) ?? false);
   }
 
   /** RECEIVED, once per notice across instances (a claim in the database); with a webhook, only after the national system took the copy. True when sent. */
   private async receive(noticeId: string): Promise<boolean> {
-    if (this.receiving.has(noticeId)) return false;
+    if (this.receiving.has(noticeId) || !this.mayRetry(noticeId)) return false;
     this.receiving.add(noticeId);
     const { logger } = this.cp.options;
     try {
       if (!(await this.store.claim(noticeId, 'RECEIVED', this.cp.instance, this.cp.clock()))) return false;
       const item = await this.store.get(noticeId);
-      if (!item || item.receipts.has('RECEIVED') || item.purgedAt !== undefined) return false;
-      try {
-        if (this.cp.options.webhook) await this.cp.deliverToWebhook(this.country, item.copy);
-        await this.cp.sendReceipt(this, item, 'RECEIVED', null);
-        return true;
-      } catch (error) {
-        await this.store.release(noticeId, 'RECEIVED').catch(() => {});
-        logger.error('copy not acknowledged; retried with the next sweep', { country: this.country, noticeId, error: (error as Error).message });
+      if (!item || item.receipts.has('RECEIVED') || item.purgedAt !== undefined) {
+        this.failed.delete(noticeId);
         return false;
       }
+      if (this.cp.options.webhook) await this.cp.deliverToWebhook(this.country, item.copy);
+      await this.cp.sendReceipt(this, item, 'RECEIVED', null);
+      this.failed.delete(noticeId);
+      return true;
     } catch (error) {
-      logger.error('copy not acknowledged: the database did not answer; retried with the next sweep', { country: this.country, noticeId, error: (error as Error).message });
+      // The claim stays this instance's: no other instance sends it while this one may have.
+      this.failed.set(noticeId, Date.now());
+      logger.error('copy not acknowledged; retried once the outbox is read back past this attempt', { country: this.country, noticeId, error: (error as Error).message });
       return false;
     } finally {
       this.receiving.delete(noticeId);
@@ -247,7 +261,7 @@ export class ContactPoint {
   async start(): Promise<void> {
     const url = this.options.connection.databases?.['contact-point'];
     if (!url) throw new ConfigError('no database for the contact point: set DATABASE_URL, or start the embedded stack with `make up`');
-    this.db = await Database.open({ url, service: 'contact-point', logger: this.options.logger, max: Math.min(40, 4 + 2 * this.options.countries.length) });
+    this.db = await Database.open({ url, service: 'contact-point', logger: this.options.logger, max: Math.min(40, 8 + 2 * this.options.countries.length) });
     const db = this.db;
     await seeInstance(db, this.instance, this.now());
     // Seen while alive; with each look, the copies still to acknowledge (a claim of an instance killed is taken over).

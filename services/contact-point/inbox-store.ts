@@ -285,14 +285,15 @@ export class InboxStore {
   }
 
   /**
-   * Takes the sending of a receipt for `instance`: true when no other instance sends it now. A
-   * claim is taken over when its instance is no longer seen (killed) or after `staleMs`.
+   * Takes the sending of a receipt for `instance`: true when no other instance sends it now (an
+   * instance may take its own claim again). A claim is taken over when its instance is no longer
+   * seen (killed) or after `staleMs`.
    */
   async claim(noticeId: string, status: EuLiaison.ReceiptStatus, instance: string, now: number, staleMs = 5 * 60_000): Promise<boolean> {
     const r = await this.db.query(
       `INSERT INTO claims (country, notice_id, status, instance, claimed_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (country, notice_id, status) DO UPDATE SET instance = EXCLUDED.instance, claimed_at = EXCLUDED.claimed_at
-        WHERE claims.claimed_at < $6 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = claims.instance AND i.seen_at >= $7)
+        WHERE claims.instance = EXCLUDED.instance OR claims.claimed_at < $6 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = claims.instance AND i.seen_at >= $7)
        RETURNING 1`,
       [this.country, noticeId, status, instance, now, now - staleMs, now - INSTANCE_GONE_MS],
     );

@@ -72,26 +72,40 @@ export class LookupBudget {
 
   async take(country: string, identifiers: number, now: number): Promise<BudgetAnswer> {
     const windowMs = this.limits.windowSeconds * 1000;
+    const spendingSql = 'SELECT at, identifiers FROM lookup_spending WHERE country = $1 AND at > $2 ORDER BY at';
+    // A country over its budget (a dictionary attack) is refused in one read, without the lock:
+    // what it spent in the window can only grow meanwhile, so the refusal stands.
+    const refused = this.refusal((await this.db.query<Spending>(spendingSql, [country, now - windowMs])).rows, identifiers, now);
+    if (refused) return refused;
     return this.db.transaction(async (client) => {
       // One country's lookups one after another, across instances; other countries are not held.
       await client.query("SELECT pg_advisory_xact_lock(hashtext('liaison.lookup-budget.' || $1))", [country]);
       await client.query('DELETE FROM lookup_spending WHERE country = $1 AND at <= $2', [country, now - windowMs]);
-      const spending = (await client.query<{ at: string; identifiers: number }>('SELECT at, identifiers FROM lookup_spending WHERE country = $1 ORDER BY at', [country])).rows;
-      let spent = spending.reduce((sum, s) => sum + s.identifiers, 0);
-      if (spent + identifiers <= this.limits.identifiersPerCountry) {
-        await client.query('INSERT INTO lookup_spending (country, at, identifiers) VALUES ($1, $2, $3)', [country, now, identifiers]);
-        return { ok: true };
-      }
-      // When enough of the spending has left the window for this lookup to fit.
-      let freeAt = now + windowMs;
-      for (const s of spending) {
-        spent -= s.identifiers;
-        if (spent + identifiers <= this.limits.identifiersPerCountry) {
-          freeAt = Number(s.at) + windowMs;
-          break;
-        }
-      }
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)), limit: this.limits.identifiersPerCountry };
+      const again = this.refusal((await client.query<Spending>(spendingSql, [country, now - windowMs])).rows, identifiers, now);
+      if (again) return again;
+      await client.query('INSERT INTO lookup_spending (country, at, identifiers) VALUES ($1, $2, $3)', [country, now, identifiers]);
+      return { ok: true };
     });
   }
+
+  /** A refusal when the spending in the window leaves no room, saying when enough of it will have left the window. */
+  private refusal(spending: Spending[], identifiers: number, now: number): BudgetAnswer | undefined {
+    const windowMs = this.limits.windowSeconds * 1000;
+    let spent = spending.reduce((sum, s) => sum + s.identifiers, 0);
+    if (spent + identifiers <= this.limits.identifiersPerCountry) return undefined;
+    let freeAt = now + windowMs;
+    for (const s of spending) {
+      spent -= s.identifiers;
+      if (spent + identifiers <= this.limits.identifiersPerCountry) {
+        freeAt = Number(s.at) + windowMs;
+        break;
+      }
+    }
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now) / 1000)), limit: this.limits.identifiersPerCountry };
+  }
+}
+
+interface Spending {
+  at: string;
+  identifiers: number;
 }

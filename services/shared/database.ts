@@ -46,7 +46,8 @@ export class Database {
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.max ?? 10,
-      connectionTimeoutMillis: 5_000,
+      // Also the wait for a free connection of the pool under load, not only the server's answer.
+      connectionTimeoutMillis: 15_000,
       idleTimeoutMillis: 30_000,
       // Everything the service does is in its schema; a statement that runs away is stopped.
       options: `-c search_path=${this.schema} -c statement_timeout=60000`,

@@ -58,6 +58,8 @@ export class StateReader<A = void> {
   /** The ends at start: caught up once the database reached every one of them. */
   private targets?: Map<string, number>;
   private caught = false;
+  /** When the last progress check began, and the ends it read. */
+  private checked = { began: 0, ends: new Map<string, number>() };
   /** Why the last batch could not be stored (it is being retried). */
   private failure: string | undefined;
   /** Why the database did not answer the last progress check. */
@@ -115,6 +117,13 @@ export class StateReader<A = void> {
 
   isCaughtUp(): boolean {
     return this.caught;
+  }
+
+  /** Whether everything written to `topic` before `t` is stored: the ends read by a progress check that began after `t` are reached. */
+  storedSince(topic: string, t: number): boolean {
+    if (this.checked.began <= t) return false;
+    for (const [key, end] of this.checked.ends) if (key.startsWith(`${topic}:`) && (this.stored.get(key) ?? 0) < end) return false;
+    return true;
   }
 
   /** Per partition, what the database does not have yet of what can be read. */
@@ -189,6 +198,7 @@ export class StateReader<A = void> {
 
   /** The log ends (last stable offsets: the admin client reads committed) and the stored offsets of every partition. */
   private async refresh(): Promise<void> {
+    const began = Date.now();
     const starts = new Map<string, number>();
     for (const topic of this.options.topics) {
       for (const p of await this.admin!.fetchTopicOffsets(topic)) {
@@ -211,6 +221,7 @@ export class StateReader<A = void> {
     }
     // A partition emptied by retention has nothing left to wait for.
     for (const [key, low] of starts) if (low >= (this.ends.get(key) ?? 0) && low > (this.stored.get(key) ?? 0)) this.stored.set(key, low);
+    this.checked = { began, ends: new Map(this.ends) };
   }
 
   private checkCaughtUp(): void {
