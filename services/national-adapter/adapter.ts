@@ -272,7 +272,7 @@ export class NationalAdapter {
   }
 
   async status(caller: Caller, noticeId: string): Promise<StatusView> {
-    const view = await this.store.view(noticeId);
+    const view = isNoticeId(noticeId) ? await this.store.view(noticeId) : undefined;
     if (!view || view.origin !== caller.country) throw notFound(noticeId);
     return view;
   }
@@ -287,7 +287,9 @@ export class NationalAdapter {
     if (problems.length) throw new ApiError(400, 'invalid-decision', problems);
     const blank = requiredText('justification', (body as { justification: string }).justification, 10);
     if (blank) throw new ApiError(400, 'invalid-decision', [blank]);
-    if ((await this.store.originOf(noticeId)) !== caller.country || !(await this.store.isHeld(noticeId, destination))) {
+    // Not a notice id or not a party (a NUL byte, a path): nothing asked of the database.
+    const known = isNoticeId(noticeId) && this.options.policy.parties.has(destination);
+    if (!known || (await this.store.originOf(noticeId)) !== caller.country || !(await this.store.isHeld(noticeId, destination))) {
       throw new ApiError(404, 'not-found', [`no copy of ${noticeId} for ${destination} waits for a decision of ${caller.country}`]);
     }
     const record: EuLiaison.HeldDecision = {
