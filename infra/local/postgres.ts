@@ -9,7 +9,8 @@
  * (0711), never listable, and the cluster's own folder is the server's alone (0700).
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -22,11 +23,23 @@ export interface PostgresOptions {
   progress: (line: string) => void;
 }
 
-const dirs = (home: string) => ({
-  root: join(home, 'postgres'),
-  data: join(home, 'postgres', 'data'),
-  log: join(home, 'logs', 'postgres.log'),
-});
+/**
+ * Where the cluster lives: `<home>/postgres`, or, where the server's user cannot reach the home
+ * (as root, under a folder only root may enter, such as /root), the folder that link points to.
+ */
+function dirs(home: string): { root: string; data: string; log: string } {
+  const link = join(home, 'postgres');
+  let root = link;
+  try {
+    if (lstatSync(link).isSymbolicLink()) root = realpathSync(link);
+  } catch {
+    // not created yet
+  }
+  return { root, data: join(root, 'data'), log: root === link ? join(home, 'logs', 'postgres.log') : join(root, 'postgres.log') };
+}
+
+/** Whether the server's user can reach `dir` (every folder above it traversable). */
+const reachable = (user: string, dir: string): boolean => spawnSync('runuser', ['-u', user, '--', 'test', '-x', dir]).status === 0;
 
 /** The newest server installed by Debian's postgresql package (or LIAISON_POSTGRES_BIN, a folder). */
 export function postgresBinaries(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -73,9 +86,17 @@ export function postgresPid(home: string): number | undefined {
 export async function startPostgres(opts: PostgresOptions, credentials: DatabaseCredentials): Promise<boolean> {
   const bin = postgresBinaries();
   if (!bin) throw new StackError('PostgreSQL is not installed: `make prerequisites` installs Debian\'s postgresql package (or set LIAISON_POSTGRES_BIN to the folder of pg_ctl)');
-  const d = dirs(opts.home);
   const user = serverUser();
   if (user) chmodSync(opts.home, 0o711); // traversable by the server's user, never listable
+  const link = join(opts.home, 'postgres');
+  if (user && !existsSync(link) && !reachable(user.name, opts.home)) {
+    const target = `/var/lib/postgresql/liaison-${createHash('sha256').update(opts.home).digest('hex').slice(0, 12)}`;
+    opts.progress(`The postgres user cannot reach ${opts.home}: the cluster goes to ${target} (linked from ${link}).`);
+    mkdirSync(target, { recursive: true, mode: 0o700 });
+    chownSync(target, user.uid, user.gid);
+    symlinkSync(target, link);
+  }
+  const d = dirs(opts.home);
   mkdirSync(d.root, { recursive: true, mode: 0o700 });
   mkdirSync(join(opts.home, 'logs'), { recursive: true });
   if (user) {
