@@ -138,12 +138,13 @@ async function drained(gateway: Service, contactPoint: Service): Promise<{ gatew
   let calm = 0;
   let said = Date.now();
   for (;;) {
-    const [gw, cp] = await Promise.all([gauge(gateway, 'liaison_gateway_lag_records'), gauge(contactPoint, 'liaison_inbox_lag_records')]).catch(() => [Number.NaN, Number.NaN]);
+    const [gw, cp, ack] = await Promise.all([gauge(gateway, 'liaison_gateway_lag_records'), gauge(contactPoint, 'liaison_inbox_lag_records'), gauge(contactPoint, 'liaison_inbox_unacknowledged')]).catch(() => [Number.NaN, Number.NaN, Number.NaN]);
     if (gw === 0 && gatewayMs === undefined) gatewayMs = Date.now() - started;
-    calm = gw === 0 && cp === 0 ? calm + 1 : 0;
+    // Quiet also means every copy acknowledged: receipts still being sent would weigh on the queries measured next.
+    calm = gw === 0 && cp === 0 && ack === 0 ? calm + 1 : 0;
     if (calm >= 2) return { gatewayMs: gatewayMs ?? 0, storedMs: Date.now() - started };
     if (Date.now() - said > 30_000) {
-      log(`  waiting: gateway lag ${gw}, inboxes not yet stored ${cp} (${Math.round((Date.now() - started) / 1000)} s)`);
+      log(`  waiting: gateway lag ${gw}, inboxes not yet stored ${cp}, copies not yet acknowledged ${ack} (${Math.round((Date.now() - started) / 1000)} s)`);
       said = Date.now();
     }
     await sleep(1_000);
@@ -212,7 +213,7 @@ for (const target of [Math.round(N / 10), N]) {
   produced = target;
   await stopService(contactPoint);
   await stopService(gateway);
-  log(`  the gateway drained in ${fmt(drain.gatewayMs / 1000)} s after the last was produced, the contact points had stored every copy after ${fmt(drain.storedMs / 1000)} s; restarting each on ${fmt(target)} notices of history`);
+  log(`  the gateway drained in ${fmt(drain.gatewayMs / 1000)} s after the last was produced, the contact points had stored and acknowledged every copy after ${fmt(drain.storedMs / 1000)} s; restarting each on ${fmt(target)} notices of history`);
   const stage = await measure(target, group, drain);
   stages.push(stage);
   log(`  gateway ready in ${fmt(stage.gatewayReadyMs / 1000)} s at ${stage.gatewayMb} MB; contact points (${DESTINATIONS.join(', ')}) ready in ${fmt(stage.contactPointReadyMs / 1000)} s at ${stage.contactPointMb} MB; p99 inbox ${fmt(stage.inboxP99)} ms, overdue ${fmt(stage.overdueP99)} ms, statistics ${fmt(stage.statisticsP99)} ms`);
