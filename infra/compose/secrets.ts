@@ -37,9 +37,9 @@ export const COMPOSE_SECRETS = {
   'grafana-admin-password': 'grafana-admin-password',
 } as const;
 /** Environment files (compose env_file): the registry database's password, Liaison's database (admin, and each service's URL). */
-export const COMPOSE_ENV_FILES = ['registry-db.env', 'registry.env', 'postgres.env', 'database-adapter.env', 'database-contact-point.env'] as const;
+export const COMPOSE_ENV_FILES = ['registry-db.env', 'registry.env', 'postgres.env', 'database-gateway.env', 'database-adapter.env', 'database-contact-point.env'] as const;
 /** The services whose state is in the database so far (the gateway's role and schema exist already). */
-const SERVICES_ON_DATABASE = ['adapter', 'contact-point'] as const;
+const SERVICES_ON_DATABASE = ['gateway', 'adapter', 'contact-point'] as const;
 /** The init script the postgres container runs once, on an empty data folder. */
 export const POSTGRES_INIT = 'postgres-init.sql';
 export const POSTGRES_HOST = 'postgres';

@@ -280,7 +280,8 @@ function gateway(): Doc[] {
     port: GATEWAY_PORT,
     env: { LIAISON_GATEWAY_HOST: '0.0.0.0', LIAISON_GATEWAY_PORT: String(GATEWAY_PORT), LIAISON_GATEWAY_GROUP: 'liaison.gateway', LIAISON_PSEUDONYM_KEYS: '/etc/liaison/pseudonym-keys/pseudonym-keys.json' },
     // The pod name (liaison-gateway-0, -1, ...) is the stable instance id.
-    extraEnv: [{ name: 'LIAISON_GATEWAY_INSTANCE', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+    // The delivery ledger is the database's: the instances share it.
+    extraEnv: [{ name: 'LIAISON_GATEWAY_INSTANCE', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, ...databaseEnv('gateway')],
     principals: [SERVICE_PRINCIPALS.gateway],
     secrets: [{ secret: 'liaison-pseudonym-keys', mountPath: '/etc/liaison/pseudonym-keys' }],
     resources: { cpu: '250m', memory: '384Mi', cpuLimit: '1', memoryLimit: '768Mi' },

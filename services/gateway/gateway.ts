@@ -12,12 +12,13 @@ import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { ConfigError, decisionOf, isDeadLetterError } from '../shared/errors.ts';
 import { createKafka, transactional } from '../shared/kafka.ts';
 import type { Logger } from '../shared/logger.ts';
+import { Database } from '../shared/database.ts';
 import { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { gatewayInputs, partyOfTopic, SERVICE_GROUP_PREFIXES, SERVICE_PRINCIPALS, topics } from '../shared/topology.ts';
 import { AuditCheckpoints, CHECKPOINT_EVERY, type Permission } from './audit-checkpoints.ts';
 import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
-import { DeliveryLedger, followReports, type LedgerView } from './delivery-ledger.ts';
+import { DeliveryLedger, type LedgerView } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { type DeadLetterCode, NoticeProcessor, type OutboxRecord, type Outgoing, type Processed } from './notice-processor.ts';
 import { PartitionProgress } from './partition-progress.ts';
@@ -149,12 +150,12 @@ export interface GatewayOptions {
 export class Gateway {
   private readonly kafka: Kafka;
   private readonly registry: ContractRegistry;
-  private readonly ledger = new DeliveryLedger();
+  private readonly ledger: DeliveryLedger;
+  private db?: Database;
   private readonly chain: AuditChain;
   private readonly now: () => number;
   private producer?: Producer;
   private consumer?: Consumer;
-  private ledgerReader?: TopicReader;
   private auditReader?: TopicReader;
   private reviewReader?: TopicReader;
   private verifier = new ChainVerifier();
@@ -190,18 +191,19 @@ export class Gateway {
     this.now = options.now ?? Date.now;
     this.attempts = new AttemptLog(this.kafka, this.registry, this.groupId, instanceId, this.now);
     this.checkpoints = new AuditCheckpoints(this.kafka, this.registry, instanceId, logger, this.now);
+    this.ledger = new DeliveryLedger(this.registry, logger, { now: this.now });
   }
 
   /** Consuming, the consumer alive, and no assigned partition stalled. */
   isReady(): boolean {
-    return this.ready && !this.fatal && (this.progress?.stalled().length ?? 0) === 0;
+    return this.ready && !this.fatal && (this.progress?.stalled().length ?? 0) === 0 && this.ledger.problems().length === 0;
   }
 
   /** Why the gateway is not ready, for /readyz and the logs. */
   notReadyBecause(): string[] {
     if (!this.ready) return ['starting: reading the delivery ledger and the audit trail'];
     if (this.fatal) return [`the consumer stopped: ${this.fatal.message}`];
-    return (this.progress?.stalled() ?? []).map((p) => `${p.topic}[${p.partition}]: ${p.lag} records waiting, no progress for ${Math.round(p.stalledForMs / 1000)} s`);
+    return [...this.ledger.problems(), ...(this.progress?.stalled() ?? []).map((p) => `${p.topic}[${p.partition}]: ${p.lag} records waiting, no progress for ${Math.round(p.stalledForMs / 1000)} s`)];
   }
 
   async start(): Promise<void> {
@@ -235,8 +237,12 @@ export class Gateway {
     // (kafkajs would send it on the first transaction, while no heartbeat goes out).
     step('fencing the previous incarnation (InitProducerId)');
     await (await this.producer.transaction()).abort();
-    step('reading the delivery ledger');
-    this.ledgerReader = await followReports(this.kafka, this.registry, this.ledger, parties, logger);
+    step('opening the database');
+    const url = this.options.connection.databases?.gateway;
+    if (!url) throw new ConfigError('no database for the gateway: set DATABASE_URL, or start the embedded stack with `make up`');
+    this.db = await Database.open({ url, service: 'gateway', logger });
+    step('storing the delivery ledger');
+    await this.ledger.follow(this.kafka, this.db, parties);
     step('reading the audit trail');
     this.chain.restore(await this.followAudit());
     logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
@@ -296,7 +302,11 @@ export class Gateway {
     });
     const joining = setInterval(() => logger.warn('still joining the consumer group', { group: this.groupId }), 30_000);
     await joined.finally(() => clearInterval(joining));
-    const poll = () => void progress.poll().catch((error: Error) => logger.warn('lag check failed', { error: error.message }));
+    const poll = () => {
+      void progress.poll().catch((error: Error) => logger.warn('lag check failed', { error: error.message }));
+      this.ledger.prune();
+      void this.ledger.refreshWaiting().catch((error: Error) => logger.warn('held copies waiting not read', { error: error.message }));
+    };
     poll();
     this.progressTimer = setInterval(poll, this.options.progressIntervalMs ?? 5_000);
     this.ready = true;
@@ -310,7 +320,8 @@ export class Gateway {
     await this.producer?.disconnect();
     await this.attempts.stop();
     await this.progressAdmin?.disconnect();
-    await this.ledgerReader?.stop();
+    await this.ledger.stop();
+    await this.db?.close();
     await this.auditReader?.stop();
     await this.reviewReader?.stop();
     // What this process verified, for the next start (after the reader stopped: nothing moves any more);
@@ -581,8 +592,11 @@ export class Gateway {
     // After a commit whose outcome could not be told nothing more is processed: the process restarts.
     if (this.fatal) throw this.fatal;
     if (this.producerSuspect) await this.renewProducer();
-    const transaction = await this.producer!.transaction();
+    // What the ledger holds of the notices these records name, in one query, before the transaction begins.
     const ledger = this.ledger.batch();
+    const ahead = messages.slice(from, from + limits.transactionRecords).map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
+    await ledger.prepare(await processor.referencedNotices(ahead));
+    const transaction = await this.producer!.transaction();
     const observed: Array<() => void> = [];
     const head = this.chain.snapshot();
     const output = new TransactionOutput(transaction, limits.requestBytes, limits.partitions);

@@ -4,7 +4,7 @@
  * records to produce, the audit facts and what the ledger records; the caller produces them in
  * one transaction with the consumed offset. No Kafka here: the decoder is injected.
  */
-import { type Decision, deliveriesOf, foreignReferences, INDEX_HASH, isMember, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
+import { type Decision, deliveriesOf, foreignReferences, INDEX_HASH, isMember, MAX_RECORD_BYTES, type Policy, type PseudonymKey, RecordBounds, referencedBy, type RejectionCode, RULES, validateNotice } from '../policy/index.ts';
 import type { AuditFacts } from '../shared/audit-chain.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { type ContractName, type ContractRecords, loadContract, type Named } from '../shared/contract.ts';
@@ -66,6 +66,19 @@ export type Processed = Effects &
 /** What an outbox may carry: notices, and the contact point's receipts and the provider's permissions. */
 const OUTBOX_RECORDS = ['notice', 'receipt', 'forwardingPermission'] as const;
 
+type OutboxRecordName = (typeof OUTBOX_RECORDS)[number];
+
+/** The notices the ledger is asked about when processing an outbox record. */
+function noticesNamedBy(decoded: Named<OutboxRecordName>): string[] {
+  switch (decoded.name) {
+    case 'notice':
+      return [decoded.value.noticeId, ...referencedBy(decoded.value).notices];
+    case 'receipt':
+    case 'forwardingPermission':
+      return [decoded.value.noticeId];
+  }
+}
+
 /** The decoder the processor reads records with (the schema registry; in unit tests, a table). */
 export interface RecordDecoder {
   decode<N extends ContractName>(buffer: Buffer | null, name: N): Promise<ContractRecords[N]>;
@@ -75,6 +88,8 @@ export interface RecordDecoder {
 export class NoticeProcessor {
   /** Bounds of the records that share the outboxes and the decisions topic with notices. */
   private readonly sideBounds: Record<'receipt' | 'forwardingPermission' | 'heldDecision' | 'indexLookup' | 'policyReview', RecordBounds>;
+  /** Outbox records decoded ahead by `referencedNotices`, taken by `process` (by the record's bytes). */
+  private readonly decodedAhead = new WeakMap<Buffer, Named<OutboxRecordName>>();
 
   constructor(
     private readonly policy: Policy,
@@ -97,6 +112,27 @@ export class NoticeProcessor {
   }
 
   /**
+   * The notices processing these records will ask the ledger about, so a transaction loads them
+   * in one query. The records are decoded once: `process` takes what was decoded here. A record
+   * that does not decode names nothing (`process` dead-letters it).
+   */
+  async referencedNotices(records: readonly OutboxRecord[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const record of records) {
+      const origin = partyOfTopic('outbox', record.topic);
+      if (!record.value || origin === null || !this.policy.parties.has(origin) || record.value.length > MAX_RECORD_BYTES) continue;
+      try {
+        const decoded = await this.decoder.decodeAny(record.value, OUTBOX_RECORDS);
+        this.decodedAhead.set(record.value, decoded);
+        ids.push(...noticesNamedBy(decoded));
+      } catch (error) {
+        if (!isDeadLetterError(error)) throw error;
+      }
+    }
+    return ids;
+  }
+
+  /**
    * `ledger`: the deliveries so far, including those of earlier records in the same batch.
    * Throws only what must not dead-letter the record (a `retry` error: the registry unreachable).
    */
@@ -109,13 +145,16 @@ export class NoticeProcessor {
     if (record.value && record.value.length > MAX_RECORD_BYTES) {
       return this.reject(record, now, 'TOO_LARGE', `value of ${record.value.length} bytes exceeds ${MAX_RECORD_BYTES}`, origin);
     }
-    let decoded: Named<(typeof OUTBOX_RECORDS)[number]>;
+    let decoded: Named<OutboxRecordName>;
+    const ahead = record.value ? this.decodedAhead.get(record.value) : undefined;
+    if (ahead) this.decodedAhead.delete(record.value!);
     try {
-      decoded = await this.decoder.decodeAny(record.value, OUTBOX_RECORDS);
+      decoded = ahead ?? (await this.decoder.decodeAny(record.value, OUTBOX_RECORDS));
     } catch (error) {
       if (isDeadLetterError(error)) return this.reject(record, now, error.code, error.message, origin);
       throw error;
     }
+    await ledger.prepare(noticesNamedBy(decoded));
     switch (decoded.name) {
       case 'receipt':
         return this.processReceipt(record, decoded.value, origin, now, ledger);
@@ -186,6 +225,7 @@ export class NoticeProcessor {
     const decoded = await this.decodeOrReject(record, now, 'heldDecision');
     if ('rejected' in decoded) return decoded.rejected;
     const decision = decoded.value;
+    await ledger.prepare([decision.noticeId]);
     const problems = this.sideBounds.heldDecision.check(decision);
     const blank = requiredText('justification', decision.justification, 10);
     if (blank) problems.add(blank);

@@ -60,6 +60,7 @@ export class StateReader<A = void> {
   private caught = false;
   /** When the last progress check began, and the ends it read. */
   private checked = { began: 0, ends: new Map<string, number>() };
+  private previouslyChecked = { began: 0, ends: new Map<string, number>() };
   /** Why the last batch could not be stored (it is being retried). */
   private failure: string | undefined;
   /** Why the database did not answer the last progress check. */
@@ -121,9 +122,25 @@ export class StateReader<A = void> {
 
   /** Whether everything written to `topic` before `t` is stored: the ends read by a progress check that began after `t` are reached. */
   storedSince(topic: string, t: number): boolean {
-    if (this.checked.began <= t) return false;
-    for (const [key, end] of this.checked.ends) if (key.startsWith(`${topic}:`) && (this.stored.get(key) ?? 0) < end) return false;
-    return true;
+    return this.storedAfter(t, (key) => key.startsWith(`${topic}:`));
+  }
+
+  /** Whether everything written to any of the reader's topics before `t` is stored. */
+  storedEverythingSince(t: number): boolean {
+    return this.storedAfter(t, () => true);
+  }
+
+  /**
+   * Whether a progress check that began after `t` read ends the database has reached, on the
+   * partitions `counts`. The check before the last one is asked too: under a steady flow the
+   * newest ends are always a little ahead of what other instances stored when they were read.
+   */
+  private storedAfter(t: number, counts: (key: string) => boolean): boolean {
+    return [this.checked, this.previouslyChecked].some((check) => {
+      if (check.began <= t) return false;
+      for (const [key, end] of check.ends) if (counts(key) && (this.stored.get(key) ?? 0) < end) return false;
+      return true;
+    });
   }
 
   /** Per partition, what the database does not have yet of what can be read. */
@@ -221,6 +238,7 @@ export class StateReader<A = void> {
     }
     // A partition emptied by retention has nothing left to wait for.
     for (const [key, low] of starts) if (low >= (this.ends.get(key) ?? 0) && low > (this.stored.get(key) ?? 0)) this.stored.set(key, low);
+    this.previouslyChecked = this.checked;
     this.checked = { began, ends: new Map(this.ends) };
   }
 

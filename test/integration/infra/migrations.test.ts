@@ -42,7 +42,7 @@ afterAll(async () => {
   await client.end();
 });
 
-const services: DatabaseService[] = ['contact-point'];
+const services: DatabaseService[] = ['contact-point', 'adapter', 'gateway'];
 
 describe.each(services)('the migrations of the %s', (service) => {
   const files = readdirSync(migrationsDir(service)).filter((f) => f.endsWith('.sql')).sort();

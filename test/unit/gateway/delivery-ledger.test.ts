@@ -1,39 +1,69 @@
 import { describe, expect, it } from 'vitest';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
-import { DeliveryLedger } from '../../../services/gateway/delivery-ledger.ts';
+import { type ReportFacts, UnpreparedReadError } from '../../../services/gateway/delivery-ledger.ts';
+import { ledgerWithoutHistory, viewOf } from '../../support/ledger.ts';
 
-const report = (noticeId: string, destination: string, status: EuLiaison.DeliveryStatus): EuLiaison.DeliveryReport => ({
-  noticeId, caseRef: 'ANR-2026-0042', origin: 'BE', policyVersion: 'v1', processedAt: 0,
-  correctionOf: null, destinations: [{ destination, status, agreement: 'latam-source-transit', reasons: [], rules: [], fieldActions: [], expiresAt: null }],
+const report = (noticeId: string, destination: string, status: EuLiaison.DeliveryStatus): ReportFacts => ({
+  noticeId, caseRef: 'ANR-2026-0042', origin: 'BE', processedAt: 0, destinations: [{ destination, status }],
 });
+const held = { notice: { noticeId: 'n1' }, destination: 'CO' } as EuLiaison.NoticeCopy;
 
 describe('the delivery ledger', () => {
-  it('merges later reports into the destinations of a notice', () => {
-    const ledger = new DeliveryLedger();
-    ledger.record(report('n1', 'NL', 'DELIVERED'));
-    ledger.record(report('n1', 'US', 'BLOCKED'));
-    ledger.record(report('n1', 'FR', 'DELIVERED_FILTERED'));
-    expect(ledger.reachedDestinations('n1')).toEqual(['NL', 'FR']);
-  });
-
-  it('lets a batch see its own records at once, and the ledger only after commit', () => {
-    const ledger = new DeliveryLedger();
-    ledger.record(report('n1', 'CO', 'HELD_FOR_REVIEW'));
-    ledger.hold({ notice: { noticeId: 'n1' }, destination: 'CO' } as EuLiaison.NoticeCopy);
+  it('merges later reports into the destinations of a notice', async () => {
+    const ledger = ledgerWithoutHistory();
     const batch = ledger.batch();
-    expect(batch.heldCopy('n1', 'CO')).toBeDefined();
-    batch.record(report('n1', 'CO', 'BLOCKED'));
-    expect(batch.heldCopy('n1', 'CO')).toBeUndefined();
-    expect(ledger.heldCopy('n1', 'CO')).toBeDefined();
+    await batch.prepare(['n1']);
+    for (const [destination, status] of [['NL', 'DELIVERED'], ['US', 'BLOCKED'], ['FR', 'DELIVERED_FILTERED']] as const) batch.apply({ kind: 'report', report: report('n1', destination, status) });
     batch.commit();
-    expect(ledger.heldCopy('n1', 'CO')).toBeUndefined();
+    expect((await viewOf(ledger, 'n1')).reachedDestinations('n1')).toEqual(['NL', 'FR']);
   });
 
-  it('forgets an aborted batch', () => {
-    const ledger = new DeliveryLedger();
-    const batch = ledger.batch();
-    batch.record(report('n2', 'NL', 'DELIVERED'));
+  it('lets a batch see its own records at once, and the ledger only after commit', async () => {
+    const ledger = ledgerWithoutHistory();
+    const first = await viewOf(ledger, 'n1');
+    first.apply({ kind: 'report', report: report('n1', 'CO', 'HELD_FOR_REVIEW') });
+    first.apply({ kind: 'held', copy: held });
+    first.commit();
+    const batch = await viewOf(ledger, 'n1');
+    expect(batch.heldCopy('n1', 'CO')).toBeDefined();
+    batch.apply({ kind: 'report', report: report('n1', 'CO', 'BLOCKED') });
+    expect(batch.heldCopy('n1', 'CO')).toBeUndefined();
+    expect((await viewOf(ledger, 'n1')).heldCopy('n1', 'CO')).toBeDefined();
+    batch.commit();
+    expect((await viewOf(ledger, 'n1')).heldCopy('n1', 'CO')).toBeUndefined();
+  });
+
+  it('forgets an aborted batch', async () => {
+    const ledger = ledgerWithoutHistory();
+    const batch = await viewOf(ledger, 'n2');
+    batch.apply({ kind: 'report', report: report('n2', 'NL', 'DELIVERED') });
     expect(batch.reachedDestinations('n2')).toEqual(['NL']);
-    expect(ledger.get('n2')).toBeUndefined();
+    expect((await viewOf(ledger, 'n2')).get('n2')).toBeUndefined();
+  });
+
+  it('refuses to answer about a notice it was not asked to prepare, rather than call it unknown', async () => {
+    const batch = await viewOf(ledgerWithoutHistory(), 'n1');
+    expect(batch.get('n1')).toBeUndefined();
+    expect(() => batch.originOf('n3')).toThrow(UnpreparedReadError);
+  });
+
+  it('loads what the database holds once per notice and transaction, and only the notices not yet loaded', async () => {
+    const asked: string[][] = [];
+    const { DeliveryLedger } = await import('../../../services/gateway/delivery-ledger.ts');
+    const { ContractRegistry } = await import('../../../services/shared/registry.ts');
+    const { createLogger } = await import('../../../services/shared/logger.ts');
+    const stored = { noticeId: 'old', caseRef: 'ANR-2025-0007', origin: 'NL', destinations: [{ destination: 'BE', status: 'DELIVERED' as const }] };
+    const ledger = new DeliveryLedger(new ContractRegistry('http://127.0.0.1:9'), createLogger('gateway-test', 'warn'), {
+      stored: async (ids) => {
+        asked.push([...ids]);
+        return { delivered: new Map(ids.includes('old') ? [['old', stored]] : []), held: new Map() };
+      },
+    });
+    const batch = ledger.batch();
+    await batch.prepare(['old', 'new', 'old']);
+    await batch.prepare(['new', 'other']);
+    expect(asked).toEqual([['old', 'new'], ['other']]);
+    expect(batch.received('old', 'BE')).toBe(true);
+    expect(batch.originOf('new')).toBeUndefined();
   });
 });

@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DeliveryLedger, type LedgerBatch } from '../../../services/gateway/delivery-ledger.ts';
+import type { LedgerBatch } from '../../../services/gateway/delivery-ledger.ts';
+import { ledgerWithoutHistory, viewOf } from '../../support/ledger.ts';
 import { NoticeProcessor, type OutboxRecord, type Processed, type RecordDecoder } from '../../../services/gateway/notice-processor.ts';
 import { loadPolicy, MAX_RECORD_BYTES } from '../../../services/policy/index.ts';
 import type { ContractName, ContractRecords, Named } from '../../../services/shared/contract.ts';
@@ -53,7 +54,7 @@ class TableDecoder implements RecordDecoder {
 function setup() {
   const decoder = new TableDecoder();
   const processor = new NoticeProcessor(policy, keys, decoder, 'gateway-test');
-  const ledger = new DeliveryLedger();
+  const ledger = ledgerWithoutHistory();
   let offset = 0;
   const record = (topic: string, value: Buffer | null): OutboxRecord => ({ topic, partition: 0, offset: String((offset += 1)), key: Buffer.from('ANR-2026-0042'), value });
   /** Processes one record the way the gateway does: in a batch, whose ledger entries are committed after. */
@@ -95,7 +96,7 @@ describe('the notice processor: what becomes of each record', () => {
     expect(topicsOf(result)).toEqual(['liaison.inbox.NL noticeCopy', 'liaison.inbox.LU noticeCopy', 'liaison.reports.BE deliveryReport']);
     expect(result.audit.map((a) => [a.action, a.destination, a.outcome])).toEqual(result.decisions.map((d) => ['DELIVERY_DECISION', d.destination, d.status]));
     expect(result.ledger.map((e) => e.kind)).toEqual(['report']);
-    expect(ledger.reachedDestinations(n.noticeId)).toEqual(['NL', 'LU']);
+    expect((await viewOf(ledger, n.noticeId)).reachedDestinations(n.noticeId)).toEqual(['NL', 'LU']);
     // Rule 10: a copy names no other recipient.
     for (const out of result.outgoing) if (out.name === 'noticeCopy') expect(out.value.notice.recipients).toEqual([out.value.destination]);
   });
@@ -107,7 +108,7 @@ describe('the notice processor: what becomes of each record', () => {
     expect(routed.kind).toBe('routed');
     expect(topicsOf(routed)).toContain(`${topics.held} noticeCopy`);
     expect(routed.ledger.map((e) => e.kind).sort()).toEqual(['held', 'report']);
-    expect(ledger.heldCopy(n.noticeId, 'CO')).toBeDefined();
+    expect((await viewOf(ledger, n.noticeId)).heldCopy(n.noticeId, 'CO')).toBeDefined();
 
     const decision: EuLiaison.HeldDecision = { noticeId: n.noticeId, destination: 'CO', decision: 'RELEASE', decidedBy: 'dpo@BE', justification: 'Transfer necessary to prevent an imminent shipment', decidedAt: now };
     const released = await process(topics.heldDecisions, { name: 'heldDecision', value: decision });
@@ -115,7 +116,7 @@ describe('the notice processor: what becomes of each record', () => {
     expect(topicsOf(released)).toEqual(['liaison.inbox.CO noticeCopy', 'liaison.reports.BE deliveryReport']);
     expect(released.audit).toMatchObject([{ action: 'HELD_RELEASED', actor: 'dpo@BE', outcome: 'DELIVERED_FILTERED' }]);
     // Decided once: the copy no longer waits.
-    expect(ledger.heldCopy(n.noticeId, 'CO')).toBeUndefined();
+    expect((await viewOf(ledger, n.noticeId)).heldCopy(n.noticeId, 'CO')).toBeUndefined();
     expectDeadLettered(await process(topics.heldDecisions, { name: 'heldDecision', value: decision }), 'UNKNOWN_CASE');
   });
 
