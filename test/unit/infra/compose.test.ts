@@ -44,7 +44,8 @@ describe('Docker Compose deployment (infra/compose)', () => {
       expect(file, secret).toBe(`secrets/${COMPOSE_SECRETS[secret as keyof typeof COMPOSE_SECRETS]}`);
       expect(existsSync(join(dirname(secretsDir), file)), file).toBe(true);
     }
-    const envFiles = services.flatMap(([, s]) => (s.env_file ? [s.env_file] : []));
+    // Both gateways read one env file (their role is one).
+    const envFiles = [...new Set(services.flatMap(([, s]) => (s.env_file ? [s.env_file] : [])))];
     expect(envFiles.sort()).toEqual(COMPOSE_ENV_FILES.map((f) => `secrets/${f}`).sort());
     for (const f of envFiles) expect(existsSync(join(dirname(secretsDir), f)), f).toBe(true);
   });
@@ -212,7 +213,7 @@ describe('the Liaison image (infra/docker/Dockerfile)', () => {
     expect(postgres.image).toMatch(/^postgres:/);
     expect(postgres.volumes).toContain(`./secrets/${POSTGRES_INIT}:/docker-entrypoint-initdb.d/10-liaison.sql:ro`);
     const init = readFileSync(join(secretsDir, POSTGRES_INIT), 'utf8');
-    for (const [service, role, schema] of [['national-adapter', 'liaison_adapter', 'adapter'], ['contact-point', 'liaison_contact_point', 'contact_point']] as const) {
+    for (const [service, role, schema] of [['gateway-1', 'liaison_gateway', 'gateway'], ['gateway-2', 'liaison_gateway', 'gateway'], ['national-adapter', 'liaison_adapter', 'adapter'], ['contact-point', 'liaison_contact_point', 'contact_point']] as const) {
       expect(init).toContain(`CREATE SCHEMA "${schema}" AUTHORIZATION "${role}";`);
       const envFile = compose.services[service]!.env_file!;
       const url = new URL(readFileSync(join(secretsDir, envFile.replace(/^secrets\//, '')), 'utf8').trim().replace(/^DATABASE_URL=/, ''));

@@ -181,14 +181,14 @@ describe('the database (CloudNativePG)', () => {
       expect(role.superuser ?? false).toBe(false);
     }
     const sql = cluster.spec.bootstrap.initdb.postInitApplicationSQL as string[];
-    expect(sql).toEqual(expect.arrayContaining(['CREATE SCHEMA IF NOT EXISTS adapter AUTHORIZATION liaison_adapter', 'CREATE SCHEMA IF NOT EXISTS contact_point AUTHORIZATION liaison_contact_point']));
+    expect(sql).toEqual(expect.arrayContaining(['CREATE SCHEMA IF NOT EXISTS adapter AUTHORIZATION liaison_adapter', 'CREATE SCHEMA IF NOT EXISTS contact_point AUTHORIZATION liaison_contact_point', 'CREATE SCHEMA IF NOT EXISTS gateway AUTHORIZATION liaison_gateway']));
   });
 
-  it('gives the adapter and every contact point their own role’s DATABASE_URL, from its Secret, and no other service one', () => {
+  it('gives the gateway, the adapter and every contact point their own role’s DATABASE_URL, from its Secret, and no other service one', () => {
     for (const w of workloads()) {
       const env = container(w).env as Doc[];
       const url = env.find((e) => e.name === 'DATABASE_URL')?.value as string | undefined;
-      const role = w.metadata.name === 'liaison-national-adapter' ? 'liaison_adapter' : w.metadata.name.startsWith('liaison-contact-point-') ? 'liaison_contact_point' : undefined;
+      const role = w.metadata.name === 'liaison-gateway' ? 'liaison_gateway' : w.metadata.name === 'liaison-national-adapter' ? 'liaison_adapter' : w.metadata.name.startsWith('liaison-contact-point-') ? 'liaison_contact_point' : undefined;
       if (role === undefined) {
         expect(url, w.metadata.name).toBeUndefined();
         continue;
