@@ -98,6 +98,7 @@ class Desk {
       db: this.db,
       logger,
       apply: (client, records) => this.apply(client, inbox, records),
+      metrics: this.cp.options.metrics.registry,
       committed: (fresh) => {
         if (this.ready) this.enqueue(fresh);
       },
@@ -221,6 +222,11 @@ export class ContactPoint {
   private seenTimer?: NodeJS.Timeout;
   private readonly parties: ReadonlySet<string>;
   private db?: Database;
+
+  /** The contact point's database once started (its rate limits are counted there). */
+  get database(): Database | undefined {
+    return this.db;
+  }
   /** This process among the instances sharing the database (claims of receipts name it). */
   readonly instance = randomUUID();
 

@@ -33,7 +33,7 @@ await runService('contact point', logger, async () => {
   const connection = resolveConnection();
   let contactPoint: ContactPoint | undefined;
   const http = createServiceHttp('contact-point', () => contactPoint?.isReady() ?? false, undefined, () => contactPoint?.notReadyBecause() ?? ['starting']);
-  const keys = apiKeysFor(options.apiKeys, known, http.metrics);
+  const keys = apiKeysFor(options.apiKeys, known, http.metrics, () => contactPoint?.database);
   const metrics = contactPointMetrics(http.metrics, () => contactPoint?.stores() ?? [], Date.now, () => contactPoint?.inboxLag() ?? new Map());
   const started = new ContactPoint({
     connection,

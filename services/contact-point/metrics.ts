@@ -40,6 +40,7 @@ export function contactPointMetrics(registry: Registry, stores: () => InboxStore
     },
   });
   return {
+    registry,
     receiptsSent: new Counter({ name: 'liaison_contact_point_receipts_total', help: 'Receipts sent by the contact point', labelNames: ['country', 'status'], registers: [registry] }),
     purged: new Counter({ name: 'liaison_copies_purged_total', help: 'Expired copies purged (rule 14)', labelNames: ['country'], registers: [registry] }),
     webhookFailures: new Counter({ name: 'liaison_webhook_failures_total', help: 'Failed webhook attempts (retried)', labelNames: ['country'], registers: [registry] }),

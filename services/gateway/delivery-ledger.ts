@@ -13,6 +13,7 @@
  * yet is kept aside (`recent`) until it is.
  */
 import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import { type NoticeHistory, type PermissionRecord } from '../policy/index.ts';
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { projectionOf } from '../shared/contract.ts';
@@ -124,7 +125,7 @@ export class DeliveryLedger {
   private readonly now: () => number;
 
   /** Follows the reports and held copies into the database; resolves once it holds what was written before the start. */
-  async follow(kafka: Kafka, db: Database, parties: readonly string[]): Promise<void> {
+  async follow(kafka: Kafka, db: Database, parties: readonly string[], metrics?: Registry): Promise<void> {
     this.db = db;
     this.reader = new StateReader(kafka, {
       name: LEDGER_READER,
@@ -133,6 +134,7 @@ export class DeliveryLedger {
       db,
       logger: this.logger,
       apply: (client, records) => this.apply(client, records),
+      metrics,
     });
     await this.reader.start();
     await this.reader.caughtUp;

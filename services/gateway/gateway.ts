@@ -18,7 +18,7 @@ import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { gatewayInputs, partyOfTopic, SERVICE_GROUP_PREFIXES, SERVICE_PRINCIPALS, topics } from '../shared/topology.ts';
 import { AuditCheckpoints, CHECKPOINT_EVERY, type Permission } from './audit-checkpoints.ts';
 import { AttemptLog, DEFAULT_MAX_ATTEMPTS } from './attempt-log.ts';
-import { DeliveryLedger, type LedgerView } from './delivery-ledger.ts';
+import { DeliveryLedger, type LedgerBatch, type LedgerView } from './delivery-ledger.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { type DeadLetterCode, NoticeProcessor, type OutboxRecord, type Outgoing, type Processed } from './notice-processor.ts';
 import { PartitionProgress } from './partition-progress.ts';
@@ -177,6 +177,8 @@ export class Gateway {
   /** Set when the consumer crashed and will not restart. */
   private fatal?: Error;
   private readonly groupId: string;
+  /** Why the last batch could not read the delivery ledger (it waits and tries again). */
+  private ledgerWaits?: string;
 
   constructor(private readonly options: GatewayOptions) {
     const { connection, instanceId, logger } = options;
@@ -196,14 +198,14 @@ export class Gateway {
 
   /** Consuming, the consumer alive, and no assigned partition stalled. */
   isReady(): boolean {
-    return this.ready && !this.fatal && (this.progress?.stalled().length ?? 0) === 0 && this.ledger.problems().length === 0;
+    return this.ready && !this.fatal && (this.progress?.stalled().length ?? 0) === 0 && this.ledger.problems().length === 0 && this.ledgerWaits === undefined;
   }
 
   /** Why the gateway is not ready, for /readyz and the logs. */
   notReadyBecause(): string[] {
     if (!this.ready) return ['starting: reading the delivery ledger and the audit trail'];
     if (this.fatal) return [`the consumer stopped: ${this.fatal.message}`];
-    return [...this.ledger.problems(), ...(this.progress?.stalled() ?? []).map((p) => `${p.topic}[${p.partition}]: ${p.lag} records waiting, no progress for ${Math.round(p.stalledForMs / 1000)} s`)];
+    return [...this.ledger.problems(), ...(this.ledgerWaits ? [`a batch waits for the delivery ledger: ${this.ledgerWaits}`] : []), ...(this.progress?.stalled() ?? []).map((p) => `${p.topic}[${p.partition}]: ${p.lag} records waiting, no progress for ${Math.round(p.stalledForMs / 1000)} s`)];
   }
 
   async start(): Promise<void> {
@@ -242,7 +244,7 @@ export class Gateway {
     if (!url) throw new ConfigError('no database for the gateway: set DATABASE_URL, or start the embedded stack with `make up`');
     this.db = await Database.open({ url, service: 'gateway', logger });
     step('storing the delivery ledger');
-    await this.ledger.follow(this.kafka, this.db, parties);
+    await this.ledger.follow(this.kafka, this.db, parties, this.options.metrics.registry);
     step('reading the audit trail');
     this.chain.restore(await this.followAudit());
     logger.info('audit chain resumed', { chain: this.chain.chain, sequence: this.chain.snapshot().sequence });
@@ -583,6 +585,29 @@ export class Gateway {
     return Number(offsets?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
   }
 
+  /**
+   * Loads what the ledger holds of the notices the records name. While the database (or the
+   * registry) does not answer, the batch waits here, heartbeating, and the gateway says why it
+   * is not ready: nothing is dead-lettered for it, and the consumer is not crashed over and over.
+   */
+  private async prepareLedger(processor: NoticeProcessor, ledger: LedgerBatch, records: OutboxRecord[], { heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
+      try {
+        await ledger.prepare(await processor.referencedNotices(records));
+        if (this.ledgerWaits) this.options.logger.info('delivery ledger readable again; the batch goes on');
+        this.ledgerWaits = undefined;
+        return;
+      } catch (error) {
+        if (decisionOf(error) !== 'retry' || !isRunning() || isStale()) throw error;
+        const reason = (error as Error).message;
+        if (this.ledgerWaits !== reason) this.options.logger.warn('the delivery ledger cannot be read; the batch waits', { error: reason });
+        this.ledgerWaits = reason;
+        await sleep(wait);
+        await heartbeat();
+      }
+    }
+  }
+
   /** Processes messages from `from` in one transaction until a bound is reached; returns the index after the last one committed. */
   private async transact(processor: NoticeProcessor, payload: EachBatchPayload, messages: KafkaMessage[], from: number, attempt: number): Promise<number> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
@@ -595,7 +620,7 @@ export class Gateway {
     // What the ledger holds of the notices these records name, in one query, before the transaction begins.
     const ledger = this.ledger.batch();
     const ahead = messages.slice(from, from + limits.transactionRecords).map((m) => ({ topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key, value: m.value }));
-    await ledger.prepare(await processor.referencedNotices(ahead));
+    await this.prepareLedger(processor, ledger, ahead, payload);
     const transaction = await this.producer!.transaction();
     const observed: Array<() => void> = [];
     const head = this.chain.snapshot();

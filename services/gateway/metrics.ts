@@ -65,6 +65,7 @@ export function gatewayMetrics(registry: Registry, policyVersion: string, gauges
     },
   });
   return {
+    registry,
     policyReviewed: (reviewed: boolean) => policyReviewed.set({ version: policyVersion }, reviewed ? 1 : 0),
     notices: new Counter({ name: 'liaison_notices_total', help: 'Notices accepted from outboxes', labelNames: ['origin', 'kind', 'priority'], registers: [registry] }),
     deliveries: new Counter({

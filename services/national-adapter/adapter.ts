@@ -80,6 +80,11 @@ export class NationalAdapter {
   private ready = false;
   /** What the instances on one database share: the status view, the indexes (hashes only), Idempotency-Keys and lookup budgets. */
   private db?: Database;
+
+  /** The adapter's database once started (its rate limits are counted there). */
+  get database(): Database | undefined {
+    return this.db;
+  }
   private storeOf?: NoticeStatusStore;
   private indexOf?: HitIndexStore;
   private idempotency?: IdempotencyKeys;
@@ -133,6 +138,7 @@ export class NationalAdapter {
       db,
       logger: this.options.logger,
       apply: (client, records) => this.apply(client, records),
+      metrics: this.options.metrics,
     });
     await this.reader.start();
     await this.reader.caughtUp;

@@ -32,7 +32,7 @@ await runService('national adapter', logger, async () => {
   // Readiness is asked only once the adapter exists (the closure runs on requests, after start).
   const http = createServiceHttp('national-adapter', () => adapter.isReady(), undefined, () => adapter.notReadyBecause());
   const adapter = new NationalAdapter({ connection, policy, validators, logger, metrics: http.metrics, lookupLimits: loadRateLimits().lookups });
-  const keys = apiKeysFor(options.apiKeys, [...policy.parties.keys()], http.metrics);
+  const keys = apiKeysFor(options.apiKeys, [...policy.parties.keys()], http.metrics, () => adapter.database);
   const asyncapi = buildAsyncApi(loadContract(), [...policy.parties.values()], { brokers: connection.brokers, registryUrl: connection.registryUrl, ssl: connection.ssl, version: policy.version });
   mountAdapterApi(http.app, { adapter, keys, document, asyncapi, maxBodyBytes, logger });
   return { http, host: options.host, port: Number(options.port), start: () => adapter.start(), stop: () => adapter.stop() };

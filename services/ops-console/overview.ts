@@ -37,6 +37,10 @@ export interface Overview {
   overdue: Count[];
   inboxLag: Count[];
   gatewayLag: Count[];
+  /** Per state reader (gateway ledger, adapter status, contact-point desks): records not yet in its database. */
+  stateReaderLag: Count[];
+  /** State readers that cannot store (their database unreachable, or a batch they cannot apply). */
+  stateReadersFailing: Count[];
   latency: { count: number; p50: number | null; p95: number | null };
   infraErrors: Count[];
   auditIntact: boolean | null;
@@ -115,6 +119,9 @@ export function buildOverview(services: ServiceHealth[], snapshots: MetricsSnaps
     overdue: sumBy(snapshots, 'liaison_requests_overdue', ['country'], 'max'),
     inboxLag: sumBy(snapshots, 'liaison_inbox_lag_records', ['country'], 'max'),
     gatewayLag: sumBy(snapshots, 'liaison_gateway_lag_records', ['origin']),
+    // Every instance of a service reports its reader's lag over all partitions: the largest counts.
+    stateReaderLag: sumBy(snapshots, 'liaison_state_reader_lag_records', ['reader'], 'max'),
+    stateReadersFailing: sumBy(snapshots, 'liaison_state_reader_failing', ['reader'], 'max'),
     latency: latency(snapshots),
     infraErrors: sumBy(snapshots, 'liaison_infra_errors_total', ['infra']),
     auditIntact: audit.length === 0 ? null : audit.every((v) => v.value === 1),

@@ -155,6 +155,8 @@ export async function migrate(url: string, service: DatabaseService, logger: Log
     schema,
     checkOrder: true,
     singleTransaction: true,
+    // Instances starting together: the others wait for the first one's migrations, then find nothing to do.
+    advisoryLockMode: 'wait',
     log: () => {},
     logger: { debug: () => {}, info: () => {}, warn: (m: string) => logger.warn(m), error: (m: string) => logger.error(m) },
   });

@@ -7,6 +7,7 @@
 import type { Registry } from 'prom-client';
 import { ApiKeys, apiKeyFiles, ensureLocalApiKeys } from './api-keys.ts';
 import { liaisonHome } from './connection.ts';
+import type { Database } from './database.ts';
 import { ConfigError, decisionOf, LiaisonError } from './errors.ts';
 import { listen, type ServiceHttp } from './http.ts';
 import type { Logger } from './logger.ts';
@@ -48,10 +49,11 @@ export async function runService(name: string, logger: Logger, build: () => Serv
 /**
  * The hashed API keys of a service: the file it is given (`--api-keys`, LIAISON_API_KEYS), or on
  * the embedded stack its own, minted on first use. A real deployment must be given its keys.
- * Every authenticated request passes the rate limits of config/rate-limits.yaml.
+ * Every authenticated request passes the rate limits of config/rate-limits.yaml, counted in
+ * `shared` (the service's database) when given, so that its instances share them.
  */
-export function apiKeysFor(file: string | undefined, countries: readonly string[], metrics: Registry): ApiKeys {
-  const throttle = createThrottle(loadRateLimits(), metrics);
+export function apiKeysFor(file: string | undefined, countries: readonly string[], metrics: Registry, shared?: () => Database | undefined): ApiKeys {
+  const throttle = createThrottle(loadRateLimits(), metrics, shared ? { database: shared } : undefined);
   if (file) return ApiKeys.load(file, throttle);
   if (process.env.KAFKA_BROKERS) throw new ConfigError('--api-keys (LIAISON_API_KEYS): required outside the embedded stack');
   ensureLocalApiKeys(liaisonHome(), countries);

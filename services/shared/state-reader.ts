@@ -11,6 +11,7 @@
  * (the last stable offset), so aborted transactions and markers are passed, never "behind".
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Gauge, type Registry } from 'prom-client';
 import type { Client, Database } from './database.ts';
 import type { Logger } from './logger.ts';
 
@@ -43,6 +44,46 @@ export interface StateReaderOptions<A> {
   committed?: (result: A) => void;
   /** How often the log ends and the stored offsets are compared (default 2 s). */
   progressIntervalMs?: number;
+  /** The service's metrics: the reader's lag and whether it is failing (alerts LiaisonStateReaderBehind, LiaisonStateReaderFailing). */
+  metrics?: Registry;
+}
+
+/** The readers of each service's metrics registry (one process may hold several services in tests). */
+const watched = new WeakMap<Registry, Set<StateReader<unknown>>>();
+
+/** The state readers' metrics in a service's registry (once per registry); returns the set of readers they report. */
+export function stateReaderMetrics(registry: Registry): Set<StateReader<unknown>> {
+  const known = watched.get(registry);
+  if (known) return known;
+  const all = new Set<StateReader<unknown>>();
+  watched.set(registry, all);
+  new Gauge({
+    name: 'liaison_state_reader_lag_records',
+    help: 'Records of the topics a state reader follows (as a read-committed consumer sees them) not yet stored in the service’s database',
+    labelNames: ['reader'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of all) this.set({ reader: r.name }, r.lag().reduce((sum, l) => sum + l.lag, 0));
+    },
+  });
+  new Gauge({
+    name: 'liaison_state_reader_failing',
+    help: '1 while a state reader cannot store (its database unreachable, or a batch it cannot apply), else 0',
+    labelNames: ['reader'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of all) this.set({ reader: r.name }, r.failing() ? 1 : 0);
+    },
+  });
+  return all;
+}
+
+function watch(registry: Registry, reader: StateReader<unknown>): () => void {
+  const readers = stateReaderMetrics(registry);
+  readers.add(reader);
+  return () => readers.delete(reader);
 }
 
 const RETRY_MAX_MS = 5_000;
@@ -73,8 +114,20 @@ export class StateReader<A = void> {
     private readonly options: StateReaderOptions<A>,
   ) {}
 
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** The database unreachable, or a batch waiting to be stored. */
+  failing(): boolean {
+    return this.unreachable !== undefined || this.failure !== undefined;
+  }
+
+  private unwatch?: () => void;
+
   async start(): Promise<void> {
     const { options } = this;
+    if (options.metrics) this.unwatch = watch(options.metrics, this as StateReader<unknown>);
     this.admin = this.kafka.admin();
     await this.admin.connect();
     await this.refresh();
@@ -110,6 +163,7 @@ export class StateReader<A = void> {
   }
 
   async stop(): Promise<void> {
+    this.unwatch?.();
     clearInterval(this.timer);
     clearInterval(this.slow);
     await this.consumer?.disconnect();

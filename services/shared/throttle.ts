@@ -10,6 +10,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { Counter, type Registry } from 'prom-client';
 import type { Caller } from './api-keys.ts';
+import type { Database } from './database.ts';
+import { DatabaseRateLimitStore } from './rate-limit-store.ts';
 import { loadYamlFile } from './config-file.ts';
 
 export interface RateLimits {
@@ -47,8 +49,13 @@ export function loadRateLimits(file = process.env.LIAISON_RATE_LIMITS ?? DEFAULT
   return loadYamlFile(file, schema);
 }
 
-/** The throttle of one service: call it with the caller set in res.locals (after authentication). */
-export function createThrottle(limits: RateLimits, metrics: Registry): RequestHandler {
+/**
+ * The throttle of one service: call it with the caller set in res.locals (after authentication).
+ * `shared`: the service's database, whose counters every instance shares (without it, the
+ * counters are this process's: the ops console, which runs once); `prefix` sets its counters
+ * apart from other throttles' on the same database.
+ */
+export function createThrottle(limits: RateLimits, metrics: Registry, shared?: { database: () => Database | undefined; prefix?: string }): RequestHandler {
   const throttled =
     (metrics.getSingleMetric('liaison_http_throttled_total') as Counter<'country' | 'limit'> | undefined) ??
     new Counter({ name: 'liaison_http_throttled_total', help: 'Requests refused with 429 for a rate limit, by country and by which limit (token or country)', labelNames: ['country', 'limit'], registers: [metrics] });
@@ -59,6 +66,7 @@ export function createThrottle(limits: RateLimits, metrics: Registry): RequestHa
       standardHeaders: 'draft-7',
       legacyHeaders: false,
       keyGenerator: (_req, res) => keyOf(res.locals.caller as Caller),
+      ...(shared ? { store: new DatabaseRateLimitStore(shared.database, `${shared.prefix ?? ''}${limit}/`) } : {}),
       handler: (_req, res) => {
         const caller = res.locals.caller as Caller;
         throttled.inc({ country: caller.country, limit });

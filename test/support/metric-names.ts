@@ -4,6 +4,7 @@ import { contactPointMetrics } from '../../services/contact-point/metrics.ts';
 import { gatewayMetrics } from '../../services/gateway/metrics.ts';
 import { hitIndexMetrics } from '../../services/national-adapter/hit-index.ts';
 import { createServiceHttp } from '../../services/shared/http.ts';
+import { stateReaderMetrics } from '../../services/shared/state-reader.ts';
 import { createThrottle } from '../../services/shared/throttle.ts';
 
 export function liaisonMetricNames(): Set<string> {
@@ -18,6 +19,7 @@ export function liaisonMetricNames(): Set<string> {
   };
   const http = createServiceHttp('metric-names', () => true);
   createThrottle({ windowSeconds: 60, perToken: 1, perCountry: 1 }, http.metrics);
+  stateReaderMetrics(http.metrics);
   add(http.metrics);
   const gateway = new Registry();
   gatewayMetrics(gateway, 'v');

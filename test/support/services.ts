@@ -32,8 +32,8 @@ const entries = [...[...policy.parties.keys()].flatMap((country) => COUNTRY_ROLE
 );
 export const apiKeys = new ApiKeys(entries);
 
-/** The same tokens behind the rate limits of a service (its own counters, its own metrics). */
-export const throttledApiKeys = (limits: RateLimits, metrics: Registry): ApiKeys => new ApiKeys(entries, createThrottle(limits, metrics));
+/** The same tokens behind the rate limits of a service (its own counters unless `shared`, its own metrics). */
+export const throttledApiKeys = (limits: RateLimits, metrics: Registry, shared?: Parameters<typeof createThrottle>[2]): ApiKeys => new ApiKeys(entries, createThrottle(limits, metrics, shared));
 export const tokenOf = (country: string, role: Role): string => issued.get(`${country}/${role}`)!;
 
 export interface RunningService {
@@ -48,14 +48,15 @@ async function serve(app: Parameters<typeof listen>[0]): Promise<{ server: Serve
 }
 
 export async function startAdapter(
-  options: { maxBodyBytes?: number; rateLimits?: RateLimits; connection?: Connection; lookupLimits?: LookupLimits; logger?: Logger } = {},
+  options: { maxBodyBytes?: number; rateLimits?: RateLimits; connection?: Connection; lookupLimits?: LookupLimits; logger?: Logger; rateLimitsShared?: { prefix: string } } = {},
 ): Promise<RunningService & { adapter: NationalAdapter }> {
   const logger = options.logger ?? createLogger('national-adapter', 'warn');
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const { document, validators } = buildOpenApi(loadContract(), maxBodyBytes, policy.bounds);
   const http = createServiceHttp('national-adapter', () => adapter.isReady(), undefined, () => adapter.notReadyBecause());
   const adapter = new NationalAdapter({ connection: options.connection ?? connection(), policy, validators, logger, metrics: http.metrics, lookupLimits: options.lookupLimits });
-  const keys = options.rateLimits ? throttledApiKeys(options.rateLimits, http.metrics) : apiKeys;
+  const shared = options.rateLimitsShared ? { database: () => adapter.database, prefix: options.rateLimitsShared.prefix } : undefined;
+  const keys = options.rateLimits ? throttledApiKeys(options.rateLimits, http.metrics, shared) : apiKeys;
   const asyncapi = buildAsyncApi(loadContract(), [...policy.parties.values()], { brokers: connection().brokers, registryUrl: connection().registryUrl, ssl: false, version: policy.version });
   mountAdapterApi(http.app, { adapter, keys, document, asyncapi, maxBodyBytes, logger });
   await adapter.start();

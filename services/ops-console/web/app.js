@@ -60,7 +60,7 @@ function draw(o) {
   table('held', ['origin → destination', 'copies', 'oldest (origin)'], o.heldWaiting.map((c) => [`${c.labels.origin} → ${c.labels.destination}`, c.value, oldest[c.labels.origin] !== undefined ? duration(oldest[c.labels.origin]) : '']), 'none waiting');
   table('dead', ['reason', 'records'], o.deadLetters.map((c) => [c.labels.reason, c.value]), 'none');
   table('overdue', ['country', 'requests'], o.overdue.map((c) => [c.labels.country, c.value]), 'none');
-  table('lag', ['where', 'records behind'], [...o.gatewayLag.map((c) => [`outbox ${c.labels.origin} → gateway`, c.value]), ...o.inboxLag.map((c) => [`inbox ${c.labels.country} → contact point`, c.value])], 'no backlog');
+  table('lag', ['where', 'records behind'], [...o.gatewayLag.map((c) => [`outbox ${c.labels.origin} → gateway`, c.value]), ...o.inboxLag.map((c) => [`inbox ${c.labels.country} → contact point`, c.value]), ...(o.stateReaderLag ?? []).map((c) => [`Kafka → database (${c.labels.reader})`, c.value]), ...(o.stateReadersFailing ?? []).map((c) => [`database (${c.labels.reader})`, 'cannot store: see the service\'s /readyz'])], 'no backlog');
   $('latency').textContent = o.latency.count ? `p50 ${(o.latency.p50 * 1000).toFixed(0)} ms, p95 ${(o.latency.p95 * 1000).toFixed(0)} ms over ${o.latency.count} copies (submission to inbox commit)` : 'no deliveries yet';
   table('infra', ['infrastructure', 'errors'], o.infraErrors.map((c) => [c.labels.infra, c.value]), 'none');
 }

@@ -99,13 +99,16 @@ describe('the delivery ledger in the database', () => {
       await submit('BE', ...during);
       while (gateway.gateway.isReady() && Date.now() - cutAt < OUTAGE_MS) await sleep(200);
       expect(gateway.gateway.isReady()).toBe(false);
-      expect(gateway.gateway.notReadyBecause().join('; ')).toMatch(/ledger: (database unreachable|a batch waits)|no progress/);
+      expect(gateway.gateway.notReadyBecause().join('; ')).toMatch(/ledger: (database unreachable|a batch waits)|waits for the delivery ledger|no progress/);
+      // The metric behind LiaisonStateReaderFailing moves.
+      await until('liaison_state_reader_failing during the cut', () => gateway.metrics.getSingleMetricAsString('liaison_state_reader_failing'), (text) => text.includes('liaison_state_reader_failing{reader="ledger"} 1'), OUTAGE_MS);
       await sleep(Math.max(0, OUTAGE_MS - (Date.now() - cutAt)));
       await proxy.restore();
 
       const ids = new Set(during.map((n) => n.noticeId));
       const copies = await readTopic<EuLiaison.NoticeCopy>(topics.inbox('NL'), 'noticeCopy', from, { principal: 'NL', done: (r) => r.filter((c) => ids.has(c.value.notice.noticeId)).length >= ids.size, timeoutMs: 90_000 });
       await until('gateway ready after the database came back', async () => gateway.gateway.isReady(), (ready) => ready, 60_000);
+      expect(await gateway.metrics.getSingleMetricAsString('liaison_state_reader_failing')).toContain('liaison_state_reader_failing{reader="ledger"} 0');
       await sleep(1_500);
       const all = await readTopic<EuLiaison.NoticeCopy>(topics.inbox('NL'), 'noticeCopy', from, { principal: 'NL', done: () => false, timeoutMs: 1_500 });
       expect(all.filter((c) => ids.has(c.value.notice.noticeId)).map((c) => c.value.notice.noticeId).sort()).toEqual([...ids].sort());

@@ -1,7 +1,9 @@
 /**
  * Two national adapter instances on one database, on the real stack: one Idempotency-Key space
- * and one lookup budget per country, however the requests are spread over the instances.
+ * one lookup budget and one HTTP rate limit per country, however the requests are spread over
+ * the instances.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyKeys, LookupBudget } from '../../../services/national-adapter/adapter-state.ts';
 import type { Database } from '../../../services/shared/database.ts';
@@ -13,15 +15,20 @@ import { api, startAdapter, tokenOf, type RunningService } from '../../support/s
 let db: Database;
 let other: Database;
 let adapters: RunningService[] = [];
+/** Two more, behind rate limits counted in the database (this run's counters set apart by a prefix). */
+let throttled: RunningService[] = [];
+const RATE_LIMITS = { windowSeconds: 60, perToken: 1_000, perCountry: 6 };
 
 beforeAll(async () => {
   db = await openTestDatabase('adapter');
   other = await openTestDatabase('adapter');
   adapters = [await startAdapter(), await startAdapter()];
+  const rateLimitsShared = { prefix: `${unique('run')}/` };
+  throttled = [await startAdapter({ rateLimits: RATE_LIMITS, rateLimitsShared }), await startAdapter({ rateLimits: RATE_LIMITS, rateLimitsShared })];
 }, 180_000);
 
 afterAll(async () => {
-  for (const a of adapters) await a.stop().catch(() => {});
+  for (const a of [...adapters, ...throttled]) await a.stop().catch(() => {});
   await db?.close();
   await other?.close();
 });
@@ -33,6 +40,18 @@ function submission(summary: string): Record<string, unknown> {
 }
 
 describe('state shared by adapter instances', () => {
+  it('counts a country’s requests once across instances: its limit, not twice its limit', async () => {
+    // 12 requests of NL at once, spread over both instances, against a limit of 6 per country.
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => api<{ problems?: string[] }>(`${throttled[i % 2]!.url}/v1/notices/${randomUUID()}`, tokenOf('NL', 'system'))));
+    const refused = answers.filter((a) => a.status === 429);
+    expect(answers.filter((a) => a.status !== 429)).toHaveLength(RATE_LIMITS.perCountry);
+    expect(refused).toHaveLength(12 - RATE_LIMITS.perCountry);
+    expect(refused[0]!.body.problems?.[0]).toMatch(/^country NL: more than 6 requests in 60 s/);
+    // Each instance counted the refusals it made (liaison_http_throttled_total), together all of them.
+    const counted = await Promise.all(throttled.map(async (t) => Number(/liaison_http_throttled_total\{country="NL",limit="country",service="national-adapter"\} (\d+)/.exec(await t.metrics.metrics())?.[1] ?? 0)));
+    expect(counted[0]! + counted[1]!).toBe(12 - RATE_LIMITS.perCountry);
+  });
+
   it('accepts exactly one of two concurrent requests with one Idempotency-Key and two bodies, on two instances', async () => {
     for (let round = 0; round < 5; round += 1) {
       const key = unique('shared-key');

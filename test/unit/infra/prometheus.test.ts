@@ -13,7 +13,7 @@ describe('Prometheus configuration and alerts (infra/prometheus)', () => {
   it('passes promtool check config, rules included', () => {
     const result = promtool('check', 'config', 'prometheus.yml');
     expect(result.error, 'promtool is installed by make prerequisites (Debian package prometheus)').toBeUndefined();
-    expect(result.stdout + result.stderr).toContain('SUCCESS: 11 rules found');
+    expect(result.stdout + result.stderr).toContain('SUCCESS: 13 rules found');
     expect(result.status).toBe(0);
   });
 
@@ -25,7 +25,7 @@ describe('Prometheus configuration and alerts (infra/prometheus)', () => {
 
   it('has the alerts operations asked for, each with a unit test', () => {
     const rules = parse(readFileSync(join(dir, 'rules/liaison-alerts.yml'), 'utf8')).groups.flatMap((g: { rules: Array<{ alert: string }> }) => g.rules.map((r) => r.alert));
-    expect(rules.sort()).toEqual(['LiaisonAuditChainBroken', 'LiaisonDeadLetters', 'LiaisonGatewayStalled', 'LiaisonHeldCopyWaitingTooLong', 'LiaisonInboxLagGrowing', 'LiaisonIndexLookupsThrottled', 'LiaisonIndexRefusedToNonMember', 'LiaisonPolicyUnreviewed', 'LiaisonRequestOverdue', 'LiaisonServiceDown', 'LiaisonThrottled']);
+    expect(rules.sort()).toEqual(['LiaisonAuditChainBroken', 'LiaisonDeadLetters', 'LiaisonGatewayStalled', 'LiaisonHeldCopyWaitingTooLong', 'LiaisonInboxLagGrowing', 'LiaisonIndexLookupsThrottled', 'LiaisonIndexRefusedToNonMember', 'LiaisonPolicyUnreviewed', 'LiaisonRequestOverdue', 'LiaisonServiceDown', 'LiaisonStateReaderBehind', 'LiaisonStateReaderFailing', 'LiaisonThrottled']);
     const tests = parse(readFileSync(join(dir, 'tests/liaison-alerts.test.yml'), 'utf8')).tests.flatMap((t: { alert_rule_test: Array<{ alertname: string }> }) => t.alert_rule_test.map((a) => a.alertname));
     for (const alert of rules) expect(tests, alert).toContain(alert);
   });

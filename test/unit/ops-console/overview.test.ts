@@ -101,7 +101,17 @@ describe('buildOverview', () => {
     expect(o.auditIntact).toBe(true);
   });
 
-  it('takes the latency quantiles from the histogram buckets', async () => {
+  it('shows each state reader behind or failing once, however many instances report it', async () => {
+    const reader = (lag: Record<string, number>, failing: Record<string, number>) => [
+      { name: 'liaison_state_reader_lag_records', type: 'gauge', help: '', aggregator: 'sum', values: Object.entries(lag).map(([r, value]) => ({ labels: { reader: r }, value })) },
+      { name: 'liaison_state_reader_failing', type: 'gauge', help: '', aggregator: 'sum', values: Object.entries(failing).map(([r, value]) => ({ labels: { reader: r }, value })) },
+    ] as unknown as MetricsSnapshot;
+    const o = buildOverview(HEALTHY, [reader({ ledger: 1_200 }, { ledger: 0 }), reader({ ledger: 1_200 }, { ledger: 1 }), reader({ 'desk.NL': 0, 'desk.BE': 40 }, { 'desk.NL': 0 })], [], NOW);
+    expect(o.stateReaderLag).toEqual([{ labels: { reader: 'ledger' }, value: 1_200 }, { labels: { reader: 'desk.BE' }, value: 40 }]);
+    expect(o.stateReadersFailing).toEqual([{ labels: { reader: 'ledger' }, value: 1 }]);
+  });
+
+    it('takes the latency quantiles from the histogram buckets', async () => {
     const o = buildOverview(HEALTHY, await twoGateways(), [], NOW);
     expect(o.latency.count).toBe(5);
     // Ranks: p50 = 2.5 of 5 → within (0.025, 0.05]; p95 = 4.75 → within (2.5, 5].
