@@ -1,8 +1,10 @@
 /**
  * Start and memory against history, as an operator meets them months after go-live: N notices
  * (BE → NL, LU, US, the end-to-end bench's notice) produced into BE's outbox, drained by the
- * gateway, stored by the contact points; then each service restarted on that history and
- * measured at N/10 and at N: time to ready, resident memory, p99 of the main queries. The two
+ * gateway, stored by the contact points and the national adapter; then each service restarted
+ * on that history and measured at N/10 and at N: time to ready, resident memory, p99 of the
+ * main queries (NL's inbox and overdue list and statistics, BE's status of one notice, a
+ * hit/no-hit lookup). The two
  * stages are measured in one run, so the N/10 → N ratios compare like with like. Never part of
  * `make test`; `make bench-history` runs it on the embedded stack.
  *
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import kafkajs from 'kafkajs';
+import { indexHash } from '../services/policy/index.ts';
 import { hashToken, newToken } from '../services/shared/api-keys.ts';
 import { PROJECT_ROOT, resolveConnection } from '../services/shared/connection.ts';
 import { createKafka } from '../services/shared/kafka.ts';
@@ -44,12 +47,20 @@ const run = randomUUID().slice(0, 8);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const GATEWAY_PORT = 18660;
 const CONTACT_POINT_PORT = 18661;
+const ADAPTER_PORT = 18662;
 
 const dir = mkdtempSync(join(tmpdir(), 'liaison-bench-history-'));
 const token = newToken();
+const beToken = newToken();
 const keysFile = join(dir, 'api-keys.json');
-// The queries are NL's officer's: NL's inbox holds every notice of the history.
-writeFileSync(keysFile, JSON.stringify({ keys: [{ id: 'nl-officer-bench', country: 'NL', role: 'officer', sha256: hashToken(token) }] }), { mode: 0o600 });
+// The inbox queries are NL's officer's (NL's inbox holds every notice of the history); the status and lookups BE's system's.
+writeFileSync(
+  keysFile,
+  JSON.stringify({ keys: [{ id: 'nl-officer-bench', country: 'NL', role: 'officer', sha256: hashToken(token) }, { id: 'be-system-bench', country: 'BE', role: 'system', sha256: hashToken(beToken) }] }),
+  { mode: 0o600 },
+);
+/** Notice ids of the history, one in a hundred: the status queries ask for them. */
+const sampled: string[] = [];
 
 interface Service {
   name: string;
@@ -57,9 +68,11 @@ interface Service {
   port: number;
 }
 
-function startService(name: 'gateway' | 'contact-point', group: string): Service {
-  const port = name === 'gateway' ? GATEWAY_PORT : CONTACT_POINT_PORT;
-  const args = name === 'gateway' ? [] : ['--countries', DESTINATIONS.join(','), '--api-keys', keysFile, '--port', String(port)];
+type ServiceName = 'gateway' | 'contact-point' | 'national-adapter';
+
+function startService(name: ServiceName, group: string): Service {
+  const port = { gateway: GATEWAY_PORT, 'contact-point': CONTACT_POINT_PORT, 'national-adapter': ADAPTER_PORT }[name];
+  const args = { gateway: [], 'contact-point': ['--countries', DESTINATIONS.join(','), '--api-keys', keysFile, '--port', String(port)], 'national-adapter': ['--api-keys', keysFile, '--port', String(port)] }[name];
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, `services/${name}/main.ts`), ...args], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, LIAISON_GATEWAY_GROUP: group, LIAISON_GATEWAY_INSTANCE: `history-${run}`, LIAISON_GATEWAY_PORT: String(GATEWAY_PORT), LIAISON_LOG_LEVEL: 'warn' },
@@ -122,6 +135,7 @@ async function produce(from: number, count: number): Promise<void> {
       Array.from({ length: Math.min(500, from + count - i) }, async (_, j) => {
         // One in ten a request, so the overdue list has requests to look at.
         const n = loadNotice(i + j, { recipients: DESTINATIONS, kind: (i + j) % 10 === 0 ? 'REQUEST' : 'INFORMATION', caseRef: `HIST-${run}-${(i + j) % 997}` });
+        if ((i + j) % 100 === 0) sampled.push(n.noticeId);
         return { key: n.caseRef, value: await registry.encode(topics.outbox('BE'), 'notice', n) };
       }),
     );
@@ -132,30 +146,37 @@ async function produce(from: number, count: number): Promise<void> {
 }
 
 /** Until the gateway has no lag and every inbox is stored (twice in a row), saying where it is every 30 s. */
-async function drained(gateway: Service, contactPoint: Service): Promise<{ gatewayMs: number; storedMs: number }> {
+async function drained(gateway: Service, contactPoint: Service, adapter: Service): Promise<{ gatewayMs: number; storedMs: number }> {
   const started = Date.now();
   let gatewayMs: number | undefined;
   let calm = 0;
   let said = Date.now();
   for (;;) {
-    const [gw, cp, ack] = await Promise.all([gauge(gateway, 'liaison_gateway_lag_records'), gauge(contactPoint, 'liaison_inbox_lag_records'), gauge(contactPoint, 'liaison_inbox_unacknowledged')]).catch(() => [Number.NaN, Number.NaN, Number.NaN]);
+    const [gw, cp, ack, status] = await Promise.all([
+      gauge(gateway, 'liaison_gateway_lag_records'),
+      gauge(contactPoint, 'liaison_inbox_lag_records'),
+      gauge(contactPoint, 'liaison_inbox_unacknowledged'),
+      gauge(adapter, 'liaison_state_reader_lag_records'),
+    ]).catch(() => [Number.NaN, Number.NaN, Number.NaN, Number.NaN]);
     if (gw === 0 && gatewayMs === undefined) gatewayMs = Date.now() - started;
     // Quiet also means every copy acknowledged: receipts still being sent would weigh on the queries measured next.
-    calm = gw === 0 && cp === 0 && ack === 0 ? calm + 1 : 0;
+    calm = gw === 0 && cp === 0 && ack === 0 && status === 0 ? calm + 1 : 0;
     if (calm >= 2) return { gatewayMs: gatewayMs ?? 0, storedMs: Date.now() - started };
     if (Date.now() - said > 30_000) {
-      log(`  waiting: gateway lag ${gw}, inboxes not yet stored ${cp}, copies not yet acknowledged ${ack} (${Math.round((Date.now() - started) / 1000)} s)`);
+      log(`  waiting: gateway lag ${gw}, inboxes not yet stored ${cp}, copies not yet acknowledged ${ack}, adapter's status view behind ${status} (${Math.round((Date.now() - started) / 1000)} s)`);
       said = Date.now();
     }
     await sleep(1_000);
   }
 }
 
-async function p99(url: string): Promise<number> {
+/** The p99 of QUERIES requests, one at a time; `request(i)` gives the i-th (a URL alone is a GET as NL's officer). */
+async function p99(request: string | ((i: number) => { url: string; init: RequestInit })): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < QUERIES; i += 1) {
+    const { url, init } = typeof request === 'string' ? { url: request, init: { headers: { authorization: `Bearer ${token}` } } } : request(i);
     const t = process.hrtime.bigint();
-    const r = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    const r = await fetch(url, init);
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status} ${await r.text()}`);
     await r.arrayBuffer();
     times.push(Number(process.hrtime.bigint() - t) / 1e6);
@@ -164,10 +185,27 @@ async function p99(url: string): Promise<number> {
   return times[Math.min(times.length - 1, Math.ceil(times.length * 0.99) - 1)]!;
 }
 
+/** BE's status of one notice of the history (a different one each time). */
+const statusOf = (i: number) => ({ url: `http://127.0.0.1:${ADAPTER_PORT}/v1/notices/${sampled[(i * 7919) % sampled.length]}`, init: { headers: { authorization: `Bearer ${beToken}` } } });
+/** BE asks the be-nl-cross-border index about one licence plate (no hit: nobody published); 200 stay within the lookup budget of 300 a minute. */
+const indexKey = Buffer.alloc(32, 7);
+const lookup = (i: number) => ({
+  url: `http://127.0.0.1:${ADAPTER_PORT}/v1/lookups`,
+  init: {
+    method: 'POST',
+    headers: { authorization: `Bearer ${beToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ agreement: 'be-nl-cross-border', purpose: 'ATM gas attack in Hasselt: vehicle seen leaving the scene', keyEpoch: 1, identifiers: [{ identifierType: 'LICENCE_PLATE', hash: indexHash(indexKey, 'be-nl-cross-border', 'LICENCE_PLATE', `1BNC${run}${i}`) }] }),
+  },
+});
+
 interface Stage {
   notices: number;
   gatewayReadyMs: number;
   gatewayMb: number;
+  adapterReadyMs: number;
+  adapterMb: number;
+  statusP99: number;
+  lookupP99: number;
   contactPointReadyMs: number;
   contactPointMb: number;
   inboxP99: number;
@@ -184,11 +222,20 @@ async function measure(notices: number, gatewayGroup: string, drain: { gatewayMs
   const cpStart = Date.now();
   const contactPoint = startService('contact-point', 'unused');
   const contactPointReadyMs = await readyAfter(contactPoint, cpStart);
+  const naStart = Date.now();
+  const adapter = startService('national-adapter', 'unused');
+  const adapterReadyMs = await readyAfter(adapter, naStart);
   const base = `http://127.0.0.1:${CONTACT_POINT_PORT}/v1`;
   const inboxP99 = await p99(`${base}/inbox`);
   const overdueP99 = await p99(`${base}/inbox?overdue=true`);
   const statisticsP99 = await p99(`${base}/statistics`);
-  const stage = { notices, gatewayReadyMs, gatewayMb: residentMb(gateway), contactPointReadyMs, contactPointMb: residentMb(contactPoint), inboxP99, overdueP99, statisticsP99, drainMs: drain.gatewayMs, storeMs: drain.storedMs };
+  const statusP99 = await p99(statusOf);
+  const lookupP99 = await p99(lookup);
+  const stage = {
+    notices, gatewayReadyMs, gatewayMb: residentMb(gateway), contactPointReadyMs, contactPointMb: residentMb(contactPoint), adapterReadyMs, adapterMb: residentMb(adapter),
+    inboxP99, overdueP99, statisticsP99, statusP99, lookupP99, drainMs: drain.gatewayMs, storeMs: drain.storedMs,
+  };
+  await stopService(adapter);
   await stopService(contactPoint);
   await stopService(gateway);
   return stage;
@@ -204,27 +251,37 @@ for (const target of [Math.round(N / 10), N]) {
   log(`history: producing ${fmt(target - produced)} notices (BE → ${DESTINATIONS.join(', ')}) towards ${fmt(target)}`);
   const gateway = startService('gateway', group);
   const contactPoint = startService('contact-point', 'unused');
+  const adapter = startService('national-adapter', 'unused');
   await readyAfter(gateway, Date.now());
   await readyAfter(contactPoint, Date.now());
+  await readyAfter(adapter, Date.now());
   const t = Date.now();
   await produce(produced, target - produced);
   log(`  produced in ${fmt((Date.now() - t) / 1000)} s; draining and storing`);
-  const drain = await drained(gateway, contactPoint);
+  const drain = await drained(gateway, contactPoint, adapter);
   produced = target;
+  await stopService(adapter);
   await stopService(contactPoint);
   await stopService(gateway);
   log(`  the gateway drained in ${fmt(drain.gatewayMs / 1000)} s after the last was produced, the contact points had stored and acknowledged every copy after ${fmt(drain.storedMs / 1000)} s; restarting each on ${fmt(target)} notices of history`);
   const stage = await measure(target, group, drain);
   stages.push(stage);
-  log(`  gateway ready in ${fmt(stage.gatewayReadyMs / 1000)} s at ${stage.gatewayMb} MB; contact points (${DESTINATIONS.join(', ')}) ready in ${fmt(stage.contactPointReadyMs / 1000)} s at ${stage.contactPointMb} MB; p99 inbox ${fmt(stage.inboxP99)} ms, overdue ${fmt(stage.overdueP99)} ms, statistics ${fmt(stage.statisticsP99)} ms`);
+  log(
+    `  gateway ready in ${fmt(stage.gatewayReadyMs / 1000)} s at ${stage.gatewayMb} MB; contact points (${DESTINATIONS.join(', ')}) ready in ${fmt(stage.contactPointReadyMs / 1000)} s at ${stage.contactPointMb} MB; ` +
+      `adapter ready in ${fmt(stage.adapterReadyMs / 1000)} s at ${stage.adapterMb} MB; p99 inbox ${fmt(stage.inboxP99)} ms, overdue ${fmt(stage.overdueP99)} ms, statistics ${fmt(stage.statisticsP99)} ms, status ${fmt(stage.statusP99)} ms, lookup ${fmt(stage.lookupP99)} ms`,
+  );
 }
 
 const [small, large] = stages as [Stage, Stage];
 const ratio = (a: number, b: number) => (a === 0 ? '–' : (b / a).toFixed(2));
 log('');
-log(`| history | gateway ready / memory | contact points (${DESTINATIONS.join(', ')}) ready / memory | p99 inbox list | p99 overdue list | p99 statistics |`);
-log('| --- | --- | --- | --- | --- | --- |');
-for (const s of stages) log(`| ${fmt(s.notices)} notices | ${fmt(s.gatewayReadyMs / 1000)} s / ${s.gatewayMb} MB | ${fmt(s.contactPointReadyMs / 1000)} s / ${s.contactPointMb} MB | ${fmt(s.inboxP99)} ms | ${fmt(s.overdueP99)} ms | ${fmt(s.statisticsP99)} ms |`);
-log(`| N/10 → N | ${ratio(small.gatewayReadyMs, large.gatewayReadyMs)} / ${ratio(small.gatewayMb, large.gatewayMb)} | ${ratio(small.contactPointReadyMs, large.contactPointReadyMs)} / ${ratio(small.contactPointMb, large.contactPointMb)} | ${ratio(small.inboxP99, large.inboxP99)} | ${ratio(small.overdueP99, large.overdueP99)} | ${ratio(small.statisticsP99, large.statisticsP99)} |`);
+log(`| history | gateway ready / memory | contact points (${DESTINATIONS.join(', ')}) ready / memory | adapter ready / memory | p99 inbox list | p99 overdue list | p99 statistics | p99 status of a notice | p99 lookup |`);
+log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+const row = (s: Stage) => [`${fmt(s.gatewayReadyMs / 1000)} s / ${s.gatewayMb} MB`, `${fmt(s.contactPointReadyMs / 1000)} s / ${s.contactPointMb} MB`, `${fmt(s.adapterReadyMs / 1000)} s / ${s.adapterMb} MB`, ...[s.inboxP99, s.overdueP99, s.statisticsP99, s.statusP99, s.lookupP99].map((q) => `${fmt(q)} ms`)];
+for (const s of stages) log(`| ${fmt(s.notices)} notices | ${row(s).join(' | ')} |`);
+log(
+  `| N/10 → N | ${ratio(small.gatewayReadyMs, large.gatewayReadyMs)} / ${ratio(small.gatewayMb, large.gatewayMb)} | ${ratio(small.contactPointReadyMs, large.contactPointReadyMs)} / ${ratio(small.contactPointMb, large.contactPointMb)} | ` +
+    `${ratio(small.adapterReadyMs, large.adapterReadyMs)} / ${ratio(small.adapterMb, large.adapterMb)} | ${[['inboxP99'], ['overdueP99'], ['statisticsP99'], ['statusP99'], ['lookupP99']].map(([k]) => ratio(small[k as keyof Stage], large[k as keyof Stage])).join(' | ')} |`,
+);
 log('');
 log(`ingest: the last ${fmt(N - small.notices)} notices drained by the gateway in ${fmt(large.drainMs / 1000)} s after the last was produced; every copy stored by the contact points ${fmt(large.storeMs / 1000)} s after it`);
