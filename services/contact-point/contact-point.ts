@@ -61,9 +61,11 @@ export interface ForwardRequest {
   caseRef?: string;
 }
 
-/** Copies still to acknowledge, read a page at a time and sent a few at a time. */
+/** Copies still to acknowledge, read a page at a time and sent a few batches at a time. */
 const ACKNOWLEDGE_PAGE = 500;
 const ACKNOWLEDGE_PARALLEL = 8;
+/** Receipts claimed, sent and recorded together (one statement, one produce request, one transaction). */
+const ACKNOWLEDGE_BATCH = 200;
 
 class Desk {
   readonly store: InboxStore;
@@ -151,17 +153,41 @@ class Desk {
     this.enqueue(await this.store.unacknowledgedIds(ACKNOWLEDGE_PAGE));
   }
 
-  /** Receipts to send, a few at a time (a burst of copies must not take every connection of the pool). */
+  /**
+   * Receipts to send, a few batches at a time (a burst of copies must not take every connection
+   * of the pool). With a webhook each copy goes to the national system first, one by one.
+   */
   enqueue(noticeIds: string[]): void {
     for (const id of noticeIds) if (!this.receiving.has(id) && this.mayRetry(id)) this.queue.add(id);
+    const size = this.cp.options.webhook ? 1 : ACKNOWLEDGE_BATCH;
     while (this.inFlight < ACKNOWLEDGE_PARALLEL && this.queue.size > 0) {
-      const id = this.queue.values().next().value as string;
-      this.queue.delete(id);
+      const batch = [...this.queue].slice(0, size);
+      for (const id of batch) this.queue.delete(id);
       this.inFlight += 1;
-      void this.receive(id).finally(() => {
+      void (size === 1 ? this.receive(batch[0]!) : this.receiveMany(batch)).finally(() => {
         this.inFlight -= 1;
         this.enqueue([]);
       });
+    }
+  }
+
+  /** RECEIVED for copies without a webhook: claimed, sent and recorded as one batch; the rules of `receive`. */
+  private async receiveMany(noticeIds: string[]): Promise<void> {
+    const fresh = noticeIds.filter((id) => !this.receiving.has(id) && this.mayRetry(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.receiving.add(id);
+    try {
+      const claimed = await this.store.claimMany(fresh, 'RECEIVED', this.cp.instance, this.cp.clock());
+      const copies = await this.store.stillUnacknowledged(claimed);
+      if (copies.length > 0) await this.cp.sendReceipts(this, copies, 'RECEIVED');
+      for (const id of claimed) this.failed.delete(id);
+    } catch (error) {
+      // The claims stay this instance's: no other instance sends these while this one may have.
+      const at = Date.now();
+      for (const id of fresh) this.failed.set(id, at);
+      this.cp.options.logger.error('copies not acknowledged; retried once the outbox is read back past this attempt', { country: this.country, copies: fresh.length, error: (error as Error).message });
+    } finally {
+      for (const id of fresh) this.receiving.delete(id);
     }
   }
 
@@ -443,6 +469,17 @@ export class ContactPoint {
     await this.send(desk, topics.outbox(desk.country), item.copy.notice.caseRef, 'receipt', receipt);
     await desk.recordSent([receipt], []);
     this.options.metrics.receiptsSent.inc({ country: desk.country, status });
+  }
+
+  /** Receipts of one status for several copies (no officer, no justification): one produce request, stored in one transaction. */
+  async sendReceipts(desk: Desk, copies: ReadonlyArray<{ noticeId: string; copyId: string; caseRef: string }>, status: EuLiaison.ReceiptStatus): Promise<void> {
+    const topic = topics.outbox(desk.country);
+    const at = this.now();
+    const receipts: EuLiaison.Receipt[] = copies.map((c) => ({ noticeId: c.noticeId, copyId: c.copyId, recipient: desk.country, status, at, by: null, answerNoticeId: null, officer: null, justification: null }));
+    const messages = await Promise.all(receipts.map(async (receipt, i) => ({ key: copies[i]!.caseRef, value: await this.registry.encode(topic, 'receipt', receipt) })));
+    await desk.producer!.send(topic, messages);
+    await desk.recordSent(receipts, []);
+    this.options.metrics.receiptsSent.inc({ country: desk.country, status }, receipts.length);
   }
 
   async deliverToWebhook(country: string, copy: EuLiaison.NoticeCopy): Promise<void> {

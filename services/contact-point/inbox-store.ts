@@ -300,6 +300,29 @@ export class InboxStore {
     return (r.rowCount ?? 0) > 0;
   }
 
+  /** Of these copies, the ones this instance now holds the claim of for `status` (one statement; the rules of `claim`). */
+  async claimMany(noticeIds: readonly string[], status: EuLiaison.ReceiptStatus, instance: string, now: number, staleMs = 5 * 60_000): Promise<string[]> {
+    if (noticeIds.length === 0) return [];
+    const r = await this.db.query<{ notice_id: string }>(
+      `INSERT INTO claims (country, notice_id, status, instance, claimed_at) SELECT $1, n, $3, $4, $5 FROM unnest($2::text[]) AS n
+       ON CONFLICT (country, notice_id, status) DO UPDATE SET instance = EXCLUDED.instance, claimed_at = EXCLUDED.claimed_at
+        WHERE claims.instance = EXCLUDED.instance OR claims.claimed_at < $6 OR NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = claims.instance AND i.seen_at >= $7)
+       RETURNING notice_id`,
+      [this.country, noticeIds, status, instance, now, now - staleMs, now - INSTANCE_GONE_MS],
+    );
+    return r.rows.map((row) => row.notice_id);
+  }
+
+  /** What a RECEIVED receipt names of each of these copies that still has none (purged ones left out). */
+  async stillUnacknowledged(noticeIds: readonly string[]): Promise<Array<{ noticeId: string; copyId: string; caseRef: string }>> {
+    if (noticeIds.length === 0) return [];
+    const r = await this.db.query<{ notice_id: string; copy_id: string; case_ref: string }>(
+      'SELECT notice_id, copy_id, case_ref FROM copies WHERE country = $1 AND notice_id = ANY($2::text[]) AND received_at IS NULL AND purged_at IS NULL',
+      [this.country, noticeIds],
+    );
+    return r.rows.map((row) => ({ noticeId: row.notice_id, copyId: row.copy_id, caseRef: row.case_ref }));
+  }
+
   /** Gives a claim back (the receipt could not be sent): another attempt may take it at once. */
   async release(noticeId: string, status: EuLiaison.ReceiptStatus): Promise<void> {
     await this.db.query('DELETE FROM claims WHERE country = $1 AND notice_id = $2 AND status = $3', [this.country, noticeId, status]);
