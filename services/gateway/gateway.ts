@@ -353,6 +353,11 @@ export class Gateway {
   }
 
   /** Partitions with records waiting and no progress for the stall time. */
+  /** Ledger entries committed here and not yet stored by the ledger's reader. */
+  ledgerPending(): number {
+    return this.ledger.pending;
+  }
+
   stalledPartitions(): number {
     return this.progress?.stalled().length ?? 0;
   }

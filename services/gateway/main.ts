@@ -35,6 +35,7 @@ await runService('gateway', logger, async () => {
     heldWaiting: () => gateway?.heldWaiting() ?? [],
     lag: () => gateway?.lag() ?? new Map(),
     stalled: () => gateway?.stalledPartitions() ?? 0,
+    ledgerPending: () => gateway?.ledgerPending() ?? 0,
     now: Date.now,
   });
   const started = new Gateway({

@@ -12,6 +12,8 @@ export interface GatewayGauges {
   lag(): Map<string, number>;
   /** Partitions with records waiting and no progress for the stall time. */
   stalled(): number;
+  /** Ledger entries this process committed that the ledger's reader has not stored yet (kept in the heap meanwhile). */
+  ledgerPending?(): number;
   now(): number;
 }
 
@@ -54,6 +56,14 @@ export function gatewayMetrics(registry: Registry, policyVersion: string, gauges
     registers: [registry],
     collect() {
       for (const [origin, lag] of gauges?.lag() ?? []) this.set({ origin }, lag);
+    },
+  });
+  new Gauge({
+    name: 'liaison_gateway_ledger_pending',
+    help: 'Delivery-ledger entries this process committed and keeps in its heap until the ledger’s reader has stored them (a few seconds of commits; growing means the reader is stuck)',
+    registers: [registry],
+    collect() {
+      this.set(gauges?.ledgerPending?.() ?? 0);
     },
   });
   new Gauge({

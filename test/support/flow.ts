@@ -87,7 +87,7 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const metrics = new Registry();
   let gateway: Gateway | undefined;
-  const gauges = { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map<string, number>(), stalled: () => gateway?.stalledPartitions() ?? 0, now: now ?? Date.now };
+  const gauges = { heldWaiting: () => gateway?.heldWaiting() ?? [], lag: () => gateway?.lag() ?? new Map<string, number>(), stalled: () => gateway?.stalledPartitions() ?? 0, ledgerPending: () => gateway?.ledgerPending() ?? 0, now: now ?? Date.now };
   gateway = new Gateway({
     connection: options.connection ?? connection(),
     policy,

@@ -83,6 +83,9 @@ describe('the delivery ledger in the database', () => {
       // Decided: the copy leaves the database, the outcome stays.
       await until('held copy kept after its release', () => heldCopies(original.noticeId), (n) => n === 0);
       expect(await destinationsOf(original.noticeId)).toContainEqual({ destination: 'CO', status: 'DELIVERED_FILTERED' });
+      // What this process committed left its heap once the reader stored it.
+      await until('ledger entries kept in the heap', async () => second.gateway.ledgerPending(), (n) => n === 0);
+      expect(await second.metrics.getSingleMetricAsString('liaison_gateway_ledger_pending')).toMatch(/liaison_gateway_ledger_pending 0$/m);
     } finally {
       await second.stop();
     }
