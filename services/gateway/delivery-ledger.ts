@@ -104,8 +104,9 @@ export class DeliveryLedger {
   private readonly permissions = new Map<string, PermissionRecord>();
   /** What this process committed that the reader may not have stored yet, and when (dropped once stored). */
   private readonly recent = new Map<string, { delivered: Delivered; at: number }>();
-  private readonly recentHeld = new Map<string, { copy: EuLiaison.NoticeCopy; at: number }>();
-  private readonly committedAt: Array<{ at: number; notices: string[]; held: string[] }> = [];
+  /** Held copies this process committed, by notice and destination, until stored. */
+  private readonly recentHeld = new Map<string, Map<string, { copy: EuLiaison.NoticeCopy; at: number }>>();
+  private readonly committedAt: Array<{ at: number; notices: string[]; held: Array<[string, string]> }> = [];
   private waiting: HeldWaiting[] = [];
   private reader?: StateReader<void>;
   private db?: Database;
@@ -173,16 +174,18 @@ export class DeliveryLedger {
   committed(entries: readonly LedgerEntry[]): void {
     const at = this.now();
     const notices: string[] = [];
-    const held: string[] = [];
+    const held: Array<[string, string]> = [];
     for (const entry of entries) {
       if (entry.kind === 'report') {
         const id = entry.report.noticeId;
         this.recent.set(id, { delivered: merge(this.recent.get(id)?.delivered, entry.report), at });
         notices.push(id);
       } else if (entry.kind === 'held') {
-        const key = heldKey(entry.copy.notice.noticeId, entry.copy.destination);
-        this.recentHeld.set(key, { copy: entry.copy, at });
-        held.push(key);
+        const { noticeId } = entry.copy.notice;
+        let copies = this.recentHeld.get(noticeId);
+        if (!copies) this.recentHeld.set(noticeId, (copies = new Map()));
+        copies.set(entry.copy.destination, { copy: entry.copy, at });
+        held.push([noticeId, entry.copy.destination]);
       } else {
         const { permissionId, provider, grantedTo, noticeId } = entry.permission;
         this.permit(permissionId, { provider, grantedTo, noticeId });
@@ -193,26 +196,32 @@ export class DeliveryLedger {
 
   /** Records this process committed and the reader has not stored yet (zero when idle and caught up). */
   get pending(): number {
-    return this.recent.size + this.recentHeld.size;
+    let held = 0;
+    for (const copies of this.recentHeld.values()) held += copies.size;
+    return this.recent.size + held;
   }
 
-  /** Drops what the reader has stored from what is kept aside. */
-  prune(): void {
-    const reader = this.reader;
-    if (!reader) return;
-    while (this.committedAt.length > 0 && reader.storedEverythingSince(this.committedAt[0]!.at)) {
+  /** Drops what the reader has stored from what is kept aside (`stored`: whether everything committed before a moment is stored). */
+  prune(stored: (t: number) => boolean = (t) => this.reader?.storedEverythingSince(t) ?? false): void {
+    while (this.committedAt.length > 0 && stored(this.committedAt[0]!.at)) {
       const { at, notices, held } = this.committedAt.shift()!;
       for (const id of notices) if (this.recent.get(id)?.at === at) this.recent.delete(id);
-      for (const key of held) if (this.recentHeld.get(key)?.at === at) this.recentHeld.delete(key);
+      for (const [id, destination] of held) {
+        const copies = this.recentHeld.get(id);
+        if (copies?.get(destination)?.at === at) copies.delete(destination);
+        if (copies?.size === 0) this.recentHeld.delete(id);
+      }
     }
   }
 
+  /** What this process committed of a notice that the reader may not have stored yet. */
   recentlyDelivered(noticeId: string): Delivered | undefined {
     return this.recent.get(noticeId)?.delivered;
   }
 
-  recentlyHeld(key: string): EuLiaison.NoticeCopy | undefined {
-    return this.recentHeld.get(key)?.copy;
+  /** The held copies of a notice this process committed that the reader may not have stored yet, by noticeId:destination. */
+  recentlyHeld(noticeId: string): Array<[string, EuLiaison.NoticeCopy]> {
+    return [...(this.recentHeld.get(noticeId)?.values() ?? [])].map(({ copy }) => [heldKey(noticeId, copy.destination), copy]);
   }
 
   /** What the database holds of these notices: each notice's deliveries (in the order first reported) and the copies still held. */
@@ -391,9 +400,13 @@ export class LedgerBatch extends LedgerReads {
   async prepare(noticeIds: readonly string[]): Promise<void> {
     const missing = [...new Set(noticeIds)].filter((id) => !this.loaded.has(id));
     if (missing.length === 0) return;
+    // This process's own commits, taken before the query: what leaves them meanwhile (stored
+    // by the reader) is stored before the query reads, and they are never asked for again.
+    const own = new Map(missing.map((id) => [id, this.ledger.recentlyDelivered(id)]));
+    const ownHeld = missing.flatMap((id) => this.ledger.recentlyHeld(id));
     const { delivered, held } = await this.ledger.load(missing);
-    for (const id of missing) this.loaded.set(id, delivered.get(id));
-    for (const [key, copy] of held) this.loadedHeld.set(key, copy);
+    for (const id of missing) this.loaded.set(id, own.get(id) ?? delivered.get(id));
+    for (const [key, copy] of [...held, ...ownHeld]) this.loadedHeld.set(key, copy);
   }
 
   apply(entry: LedgerEntry): void {
@@ -418,14 +431,14 @@ export class LedgerBatch extends LedgerReads {
   }
 
   get(noticeId: string): Delivered | undefined {
-    const own = this.reports.get(noticeId) ?? this.ledger.recentlyDelivered(noticeId);
+    const own = this.reports.get(noticeId);
     if (own) return own;
     if (!this.loaded.has(noticeId)) throw new UnpreparedReadError(`the delivery ledger was asked about notice ${noticeId} without preparing it`);
     return this.loaded.get(noticeId);
   }
 
   heldByKey(key: string): EuLiaison.NoticeCopy | undefined {
-    return this.heldCopies.get(key) ?? this.ledger.recentlyHeld(key) ?? this.loadedHeld.get(key);
+    return this.heldCopies.get(key) ?? this.loadedHeld.get(key);
   }
 
   /** After the transaction commits. */

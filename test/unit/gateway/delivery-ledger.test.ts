@@ -66,4 +66,28 @@ describe('the delivery ledger', () => {
     expect(batch.received('old', 'BE')).toBe(true);
     expect(batch.originOf('new')).toBeUndefined();
   });
+
+  it('answers from its own commits taken before the query, also when the reader stores them and they leave the heap meanwhile', async () => {
+    const { DeliveryLedger } = await import('../../../services/gateway/delivery-ledger.ts');
+    const { ContractRegistry } = await import('../../../services/shared/registry.ts');
+    const { createLogger } = await import('../../../services/shared/logger.ts');
+    let ledger: InstanceType<typeof DeliveryLedger>;
+    // The database read races the reader: it sees nothing yet, and meanwhile the reader stores it all.
+    ledger = new DeliveryLedger(new ContractRegistry('http://127.0.0.1:9'), createLogger('gateway-test', 'warn'), {
+      stored: async () => {
+        ledger.prune(() => true);
+        return { delivered: new Map(), held: new Map() };
+      },
+    });
+    const first = ledger.batch();
+    await first.prepare(['n1']);
+    first.apply({ kind: 'report', report: report('n1', 'CO', 'HELD_FOR_REVIEW') });
+    first.apply({ kind: 'held', copy: held });
+    first.commit();
+    expect(ledger.pending).toBe(2);
+    const batch = await viewOf(ledger, 'n1');
+    expect(ledger.pending).toBe(0);
+    expect(batch.originOf('n1')).toBe('BE');
+    expect(batch.heldCopy('n1', 'CO')).toBe(held);
+  });
 });
