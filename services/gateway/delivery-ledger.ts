@@ -107,7 +107,8 @@ export class DeliveryLedger {
   /** Held copies this process committed, by notice and destination, until stored. */
   private readonly recentHeld = new Map<string, Map<string, { copy: EuLiaison.NoticeCopy; at: number }>>();
   private readonly committedAt: Array<{ at: number; notices: string[]; held: Array<[string, string]> }> = [];
-  private waiting: HeldWaiting[] = [];
+  /** The copies waiting for a DPO as last read from the database, by noticeId:destination. */
+  private waiting = new Map<string, HeldWaiting>();
   private reader?: StateReader<void>;
   private db?: Database;
 
@@ -140,7 +141,7 @@ export class DeliveryLedger {
     await this.reader.start();
     await this.reader.caughtUp;
     await this.refreshWaiting();
-    this.logger.info('delivery ledger caught up', { waitingForDpo: this.waiting.length });
+    this.logger.info('delivery ledger caught up', { waitingForDpo: this.waiting.size });
   }
 
   async stop(): Promise<void> {
@@ -261,16 +262,27 @@ export class DeliveryLedger {
     return { delivered, held };
   }
 
-  /** Copies waiting for their origin's DPO, as last read (every progress check of the gateway). */
+  /**
+   * Copies waiting for their origin's DPO: as last read from the database (every progress check
+   * of the gateway), with what this process committed since on top.
+   */
   heldWaiting(): HeldWaiting[] {
-    return this.waiting;
+    const waiting = new Map(this.waiting);
+    for (const [noticeId, { delivered, at }] of this.recent) {
+      for (const d of delivered.destinations) {
+        const key = heldKey(noticeId, d.destination);
+        if (d.status !== HELD) waiting.delete(key);
+        else if (!waiting.has(key)) waiting.set(key, { origin: delivered.origin, destination: d.destination, since: at });
+      }
+    }
+    return [...waiting.values()];
   }
 
   async refreshWaiting(): Promise<void> {
-    const rows = await this.database().query<{ origin: string; destination: string; since: string }>(
-      `SELECT n.origin, d.destination, d.since FROM ledger_destinations d JOIN ledger_notices n USING (notice_id) WHERE d.status = '${HELD}'`,
+    const rows = await this.database().query<{ notice_id: string; origin: string; destination: string; since: string }>(
+      `SELECT d.notice_id, n.origin, d.destination, d.since FROM ledger_destinations d JOIN ledger_notices n USING (notice_id) WHERE d.status = '${HELD}'`,
     );
-    this.waiting = rows.rows.map((r) => ({ origin: r.origin, destination: r.destination, since: Number(r.since) }));
+    this.waiting = new Map(rows.rows.map((r) => [heldKey(r.notice_id, r.destination), { origin: r.origin, destination: r.destination, since: Number(r.since) }]));
   }
 
   private database(): Database {

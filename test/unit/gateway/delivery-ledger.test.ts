@@ -90,4 +90,18 @@ describe('the delivery ledger', () => {
     expect(batch.originOf('n1')).toBe('BE');
     expect(batch.heldCopy('n1', 'CO')).toBe(held);
   });
+
+  it('counts the copies waiting for a DPO from its own commits at once, before the database has them', async () => {
+    const ledger = ledgerWithoutHistory();
+    const batch = await viewOf(ledger, 'n1', 'n2');
+    batch.apply({ kind: 'report', report: { ...report('n1', 'CO', 'HELD_FOR_REVIEW'), destinations: [{ destination: 'CO', status: 'HELD_FOR_REVIEW' }, { destination: 'NL', status: 'DELIVERED' }] } });
+    batch.apply({ kind: 'report', report: report('n2', 'EC', 'HELD_FOR_REVIEW') });
+    expect(ledger.heldWaiting()).toEqual([]);
+    batch.commit();
+    expect(ledger.heldWaiting().map((h) => `${h.origin}-${h.destination}`).sort()).toEqual(['BE-CO', 'BE-EC']);
+    const decision = await viewOf(ledger, 'n2');
+    decision.apply({ kind: 'report', report: report('n2', 'EC', 'BLOCKED') });
+    decision.commit();
+    expect(ledger.heldWaiting().map((h) => `${h.origin}-${h.destination}`)).toEqual(['BE-CO']);
+  });
 });
