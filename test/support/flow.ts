@@ -18,6 +18,7 @@ import { createLogger } from '../../services/shared/logger.ts';
 import { ContractRegistry } from '../../services/shared/registry.ts';
 import { gatewayInputs as gatewayTopics, topics } from '../../services/shared/topology.ts';
 import { adminKafka, connection, partyKafka, unique } from './clients.ts';
+import { testDatabaseUrl } from './database.ts';
 
 const { Partitioners } = kafkajs;
 
@@ -114,11 +115,12 @@ export const adminEnv = (): NodeJS.ProcessEnv => ({
   KAFKA_PASSWORD: connection().credentials.admin.password,
 });
 
-/** Environment for a gateway process connecting to the test's stack with the gateway's own principal. */
+/** Environment for a gateway process connecting to the test's stack with the gateway's own principal, and its database. */
 export const gatewayEnv = (): NodeJS.ProcessEnv => ({
   ...adminEnv(),
   KAFKA_USERNAME: serviceCredentials(connection(), 'gateway').username,
   KAFKA_PASSWORD: serviceCredentials(connection(), 'gateway').password,
+  DATABASE_URL: testDatabaseUrl('gateway'),
 });
 
 /**
