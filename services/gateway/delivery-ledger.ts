@@ -206,7 +206,17 @@ export class DeliveryLedger {
   prune(stored: (t: number) => boolean = (t) => this.reader?.storedEverythingSince(t) ?? false): void {
     while (this.committedAt.length > 0 && stored(this.committedAt[0]!.at)) {
       const { at, notices, held } = this.committedAt.shift()!;
-      for (const id of notices) if (this.recent.get(id)?.at === at) this.recent.delete(id);
+      for (const id of notices) {
+        const own = this.recent.get(id);
+        if (own?.at !== at) continue;
+        this.recent.delete(id);
+        // Stored now: the database's list has it from the next read on, this copy of the list until then.
+        for (const d of own.delivered.destinations) {
+          const key = heldKey(id, d.destination);
+          if (d.status === HELD) this.waiting.set(key, { origin: own.delivered.origin, destination: d.destination, since: this.waiting.get(key)?.since ?? at });
+          else this.waiting.delete(key);
+        }
+      }
       for (const [id, destination] of held) {
         const copies = this.recentHeld.get(id);
         if (copies?.get(destination)?.at === at) copies.delete(destination);

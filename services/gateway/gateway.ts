@@ -591,14 +591,16 @@ export class Gateway {
   }
 
   /**
-   * Loads what the ledger holds of the notices the records name. While the database (or the
-   * registry) does not answer, the batch waits here, heartbeating, and the gateway says why it
+   * Loads what the ledger holds of the notices the records name. While the database does not
+   * answer, the batch waits here, heartbeating, and the gateway says why it
    * is not ready: nothing is dead-lettered for it, and the consumer is not crashed over and over.
    */
   private async prepareLedger(processor: NoticeProcessor, ledger: LedgerBatch, records: OutboxRecord[], { heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    // The registry unreachable while decoding is the batch's to retry, as for any record (the stall says so).
+    const ids = await processor.referencedNotices(records);
     for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
       try {
-        await ledger.prepare(await processor.referencedNotices(records));
+        await ledger.prepare(ids);
         if (this.ledgerWaits) this.options.logger.info('delivery ledger readable again; the batch goes on');
         this.ledgerWaits = undefined;
         return;

@@ -104,4 +104,14 @@ describe('the delivery ledger', () => {
     decision.commit();
     expect(ledger.heldWaiting().map((h) => `${h.origin}-${h.destination}`)).toEqual(['BE-CO']);
   });
+
+  it('keeps counting a waiting copy once its entry leaves the heap, until the database is read again', async () => {
+    const ledger = ledgerWithoutHistory();
+    const batch = await viewOf(ledger, 'n9');
+    batch.apply({ kind: 'report', report: report('n9', 'CO', 'HELD_FOR_REVIEW') });
+    batch.commit();
+    ledger.prune(() => true);
+    expect(ledger.pending).toBe(0);
+    expect(ledger.heldWaiting().map((h) => `${h.origin}-${h.destination}`)).toEqual(['BE-CO']);
+  });
 });
