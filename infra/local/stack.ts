@@ -365,7 +365,17 @@ export function scramFormatArgs(credentials: StackCredentials): string[] {
   ]);
 }
 
-export const newClusterId = (): string => randomBytes(16).toString('base64url').slice(0, 22);
+/**
+ * A KRaft cluster id: 16 random bytes in base64url, as Kafka writes a Uuid. Never one starting
+ * with '-', as Kafka's own Uuid.randomUuid() ensures: kafka-storage's argument parser takes
+ * `-t -abc…` for a missing value (one id in 64 failed the format).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url').slice(0, 22);
+    if (!id.startsWith('-')) return id;
+  }
+}
 
 const LOG4J2 = [
   'status = warn',
