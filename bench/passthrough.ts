@@ -14,6 +14,7 @@ import type { EuLiaison } from '../services/shared/generated/contract-types.ts';
 import { createKafka, transactional } from '../services/shared/kafka.ts';
 import { createLogger } from '../services/shared/logger.ts';
 import { ContractRegistry } from '../services/shared/registry.ts';
+import { gatewayTransactionalId } from '../services/shared/vocabulary.ts';
 
 const options = new Command()
   .name('bench-passthrough')
@@ -32,7 +33,7 @@ const registry = new ContractRegistry(connection.registryUrl);
 const out = { inbox: `${options.prefix}.inbox`, reports: `${options.prefix}.reports`, audit: `${options.prefix}.audit` };
 
 // The same producer settings as the gateway's.
-const producer = kafka.producer(transactional(`bench.passthrough.${options.group}.${options.instance}`));
+const producer = kafka.producer(transactional(gatewayTransactionalId(`bench-passthrough-${options.group}-${options.instance}`)));
 await producer.connect();
 await (await producer.transaction()).abort();
 const consumer = kafka.consumer({ groupId: options.group, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1_000 });

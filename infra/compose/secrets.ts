@@ -21,7 +21,8 @@ import { apiKeyFiles, ensureLocalApiKeys } from '../../services/shared/api-keys.
 import { DATABASE_NAME, DATABASE_SERVICES, type DatabaseCredentials, databaseUrls, PROJECT_ROOT, schemaOf, type Credentials, type StackCredentials } from '../../services/shared/connection.ts';
 import type { ServiceName } from '../../services/shared/topology.ts';
 import { loadParties } from '../../services/shared/parties.ts';
-import { generateCredentials, generateDatabaseCredentials, kafkaServerProperties, newClusterId, principalsOf } from '../local/stack.ts';
+import { generateCredentials, generateDatabaseCredentials, principalsOf } from '../local/credentials.ts';
+import { kafkaServerProperties, newClusterId } from '../local/kafka.ts';
 
 /** The file of each secret compose.yaml declares, relative to the secrets folder. */
 export const COMPOSE_SECRETS = {

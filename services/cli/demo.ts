@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackOptionsFromEnv, stackUp } from '../../infra/local/stack.ts';
+import { stackUp } from '../../infra/local/stack.ts';
+import { stackOptionsFromEnv } from '../../infra/local/stack-options.ts';
 import { apiKeyFiles, type Role } from '../shared/api-keys.ts';
 import { liaisonHome, PROJECT_ROOT } from '../shared/connection.ts';
 import { StackError } from '../shared/errors.ts';

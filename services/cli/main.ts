@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { prepareCluster, setGlobalCompatibility, stackDown, stackOptionsFromEnv, stackStatus, stackUp } from '../../infra/local/stack.ts';
+import { setGlobalCompatibility } from '../../infra/local/registry.ts';
+import { stackOptionsFromEnv } from '../../infra/local/stack-options.ts';
+import { prepareCluster, stackDown, stackStatus, stackUp } from '../../infra/local/stack.ts';
 import type { LookupAnswer, StatusView } from '../shared/status-views.ts';
 import { hashToken, newToken, type Role, ROLES } from '../shared/api-keys.ts';
 import { verifyAuditLog } from '../shared/audit-log.ts';

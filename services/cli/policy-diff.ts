@@ -18,6 +18,7 @@ import { ContractRegistry } from '../shared/registry.ts';
 import { IDEMPOTENT } from '../shared/kafka.ts';
 import { readFromStart } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
+import { READER_GROUP_PREFIXES } from '../shared/vocabulary.ts';
 
 export interface ReplayedNotice {
   notice: EuLiaison.Notice;
@@ -46,7 +47,7 @@ export interface PolicyDiff {
   byAgreement: Map<string, number>;
 }
 
-const REJECTED = 'REJECTED';
+const REJECTED = 'REJECTED' as const;
 
 /** Decides each notice under both policies, at `now`, with one throwaway pseudonym key (pseudonyms do not change a decision). */
 export function diffPolicies(before: Policy, after: Policy, notices: Iterable<ReplayedNotice>, now: number): PolicyDiff {
@@ -65,7 +66,7 @@ export function diffPolicies(before: Policy, after: Policy, notices: Iterable<Re
       const withheldAfter = withheldPaths(y);
       const withheld = [...withheldAfter].filter((p) => !withheldBefore.has(p)).sort();
       const released = [...withheldBefore].filter((p) => !withheldAfter.has(p)).sort();
-      const statusOf = (d: Decision | undefined) => ({ status: d?.status ?? REJECTED, agreement: d?.agreement ?? null });
+      const statusOf = (d: Outcome | undefined) => ({ status: d?.status ?? REJECTED, agreement: d?.agreement ?? null });
       const [s, t] = [statusOf(x), statusOf(y)];
       if (s.status === t.status && s.agreement === t.agreement && withheld.length === 0 && released.length === 0) continue;
       diff.changes.push({ noticeId: notice.noticeId, caseRef: notice.caseRef, origin, destination, before: s, after: t, withheld, released });
@@ -77,19 +78,22 @@ export function diffPolicies(before: Policy, after: Policy, notices: Iterable<Re
 }
 
 /** The decisions per destination, or none when the policy's validation would reject the notice (every destination REJECTED). */
-function decisionsUnder(policy: Policy, notice: EuLiaison.Notice, origin: string, now: number, keys: () => Buffer): Map<string, Decision> {
-  if (validateNotice(notice, origin, policy, notice.createdAt)) return new Map(notice.recipients.map((r) => [r, rejected(r)]));
+function decisionsUnder(policy: Policy, notice: EuLiaison.Notice, origin: string, now: number, keys: () => Buffer): Map<string, Outcome> {
+  if (validateNotice(notice, origin, policy, notice.createdAt)) return new Map(notice.recipients.map((r) => [r, rejected]));
   return new Map(deliveriesOf(policy, keys, notice, origin, notice.recipients, now).map((d) => [d.decision.destination, d.decision]));
 }
 
-const rejected = (destination: string): Decision => ({ destination, status: REJECTED as Decision['status'], agreement: null, reasons: [], rules: [], fieldActions: [], expiresAt: null, deliver: [], hold: null });
+/** What a destination gets under a policy: a decision, or nothing because the notice itself is rejected. */
+type Outcome = Decision | { status: typeof REJECTED; agreement: null };
+
+const rejected: Outcome = { status: REJECTED, agreement: null };
 
 /**
  * What a destination does not get in clear at once: every field action's path of what it
  * receives now (under a derogation, the non-personal part; the rest waits for the DPO), or
  * everything when nothing goes.
  */
-function withheldPaths(d: Decision | undefined): Set<string> {
+function withheldPaths(d: Outcome | undefined): Set<string> {
   if (!d) return new Set();
   if (d.status === 'BLOCKED' || d.status === REJECTED) return new Set(['(the whole notice)']);
   const now = d.status === 'HELD_FOR_REVIEW' ? (d.deliver[0]?.fieldActions ?? []) : d.fieldActions;
@@ -120,7 +124,7 @@ export async function readOutboxNotices(kafka: Kafka, registry: ContractRegistry
   }
   const notices: ReplayedNotice[] = [];
   let skipped = 0;
-  await readFromStart(kafka, { topics: outboxes, groupPrefix: 'liaison-cli-policy-diff-', follow: false, from }, async (message, topic) => {
+  await readFromStart(kafka, { topics: outboxes, groupPrefix: READER_GROUP_PREFIXES.policyDiff, follow: false, from }, async (message, topic) => {
     try {
       // Receipts and permissions are told by their schema and never decoded (an outbox holds a receipt per copy read).
       if ((await registry.recordName(message.value)) !== 'notice') return;

@@ -21,9 +21,10 @@ import { requiredText } from '../shared/text-checks.ts';
 import { PartitionedSender } from '../shared/partitioned-sender.ts';
 import { type Client, Database } from '../shared/database.ts';
 import { StateReader, type StateRecord } from '../shared/state-reader.ts';
-import { groupPrefixOf, topics } from '../shared/topology.ts';
+import { topics } from '../shared/topology.ts';
 import { applyInbox, applyOutbox, DEFAULT_PAGE, type InboxFilter, type InboxItem, InboxStore, INSTANCE_SEEN_MS, seeInstance, type YearStatistics } from './inbox-store.ts';
 import type { ContactPointMetrics } from './metrics.ts';
+import { STATE_GROUPS } from '../shared/vocabulary.ts';
 
 type Notice = EuLiaison.Notice;
 
@@ -96,7 +97,7 @@ class Desk {
       name: `desk.${this.country}`,
       topics: [inbox, topics.outbox(this.country)],
       // Shared by the instances serving this country: Kafka splits the partitions between them.
-      groupId: `${groupPrefixOf(this.country)}contact-point.state`,
+      groupId: STATE_GROUPS.contactPointDesk(this.country),
       db: this.db,
       logger,
       apply: (client, records) => this.apply(client, inbox, records),

@@ -15,6 +15,7 @@ import { IDEMPOTENT } from '../shared/kafka.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
+import { GATEWAY_NAMES } from '../shared/vocabulary.ts';
 
 type BatchAttempt = EuLiaison.BatchAttempt;
 
@@ -36,7 +37,7 @@ export class AttemptLog {
 
   /** Reads every attempt recorded so far for this group. */
   async start(): Promise<void> {
-    await readFromStart(this.kafka, { topics: [topics.gatewayAttempts], groupPrefix: 'liaison.gateway.attempts.', follow: false }, async (message) => {
+    await readFromStart(this.kafka, { topics: [topics.gatewayAttempts], groupPrefix: GATEWAY_NAMES.readers.attempts, follow: false }, async (message) => {
       const a = await this.registry.decode(message.value, 'batchAttempt');
       if (a.group === this.group) this.log.set(keyOf(a.topic, a.partition), { offset: String(a.offset), attempt: a.attempt });
     });

@@ -19,6 +19,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
+import { GATEWAY_NAMES } from '../shared/vocabulary.ts';
 
 export type AuditCheckpoint = EuLiaison.AuditCheckpoint;
 export type Permission = EuLiaison.PermissionAt;
@@ -49,7 +50,7 @@ export class AuditCheckpoints {
   /** The newest checkpoint of the audit partition that lies within the topic, else undefined. */
   async load(partition = 0): Promise<VerifiedPrefix | undefined> {
     const found: AuditCheckpoint[] = [];
-    await readFromStart(this.kafka, { topics: [topics.gatewayCheckpoints], groupPrefix: 'liaison.gateway.checkpoints.', follow: false }, async (message) => {
+    await readFromStart(this.kafka, { topics: [topics.gatewayCheckpoints], groupPrefix: GATEWAY_NAMES.readers.checkpoints, follow: false }, async (message) => {
       try {
         const checkpoint = await this.registry.decode(message.value, 'auditCheckpoint');
         if (checkpoint.partition === partition) found.push(checkpoint);

@@ -23,6 +23,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { StateReader, type StateRecord } from '../shared/state-reader.ts';
 import { topics } from '../shared/topology.ts';
+import { GATEWAY_NAMES } from '../shared/vocabulary.ts';
 
 type DeliveryReport = EuLiaison.DeliveryReport;
 
@@ -48,7 +49,6 @@ const heldKey = (noticeId: string, destination: string): string => `${noticeId}:
 
 /** The reader's name in the gateway's `reader_offsets`, and its group (shared by the gateway's instances). */
 export const LEDGER_READER = 'ledger';
-const LEDGER_GROUP = 'liaison.gateway.ledger';
 
 /**
  * What the ledger keeps of a notice's reports: who sent it, under which case, and where each
@@ -132,7 +132,7 @@ export class DeliveryLedger {
     this.reader = new StateReader(kafka, {
       name: LEDGER_READER,
       topics: [...parties.map((p) => topics.reports(p)), topics.held],
-      groupId: LEDGER_GROUP,
+      groupId: GATEWAY_NAMES.ledgerGroup,
       db,
       logger: this.logger,
       apply: (client, records) => this.apply(client, records),

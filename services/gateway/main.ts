@@ -6,6 +6,7 @@ import { liaisonHome, resolveConnection } from '../shared/connection.ts';
 import { createServiceHttp } from '../shared/http.ts';
 import { createLogger } from '../shared/logger.ts';
 import { runService } from '../shared/service.ts';
+import { GATEWAY_NAMES } from '../shared/vocabulary.ts';
 import { Gateway } from './gateway.ts';
 import { gatewayMetrics } from './metrics.ts';
 
@@ -15,7 +16,7 @@ const options = new Command()
   .option('--instance <id>', 'stable instance id (transactional id, audit chain)', process.env.LIAISON_GATEWAY_INSTANCE ?? '1')
   .option('--port <port>', 'HTTP port for /metrics, /healthz, /readyz', process.env.LIAISON_GATEWAY_PORT ?? '18090')
   .option('--host <host>', 'HTTP bind address', process.env.LIAISON_GATEWAY_HOST ?? '127.0.0.1')
-  .option('--group <id>', 'consumer group shared by the instances', process.env.LIAISON_GATEWAY_GROUP ?? 'liaison.gateway')
+  .option('--group <id>', 'consumer group shared by the instances', process.env.LIAISON_GATEWAY_GROUP ?? GATEWAY_NAMES.group)
   .parse()
   .opts<{ instance: string; port: string; host: string; group: string }>();
 

@@ -38,42 +38,42 @@ export function mountAdapterApi(app: Express, { adapter, keys, document, asyncap
   };
 
   api.post('/notices', keys.require('system'), async (req, res) => {
-    const accepted = await adapter.submit(callerOf(res), req.body, idempotencyKey(req.get('idempotency-key')));
+    const accepted = await adapter.notices.submit(callerOf(res), req.body, idempotencyKey(req.get('idempotency-key')));
     res.status(202).json({ noticeId: accepted.noticeId, status: 'ACCEPTED', statusUrl: `/v1/notices/${accepted.noticeId}`, replayed: accepted.replayed });
   });
   api.post('/notices/preview', keys.require('system', 'dpo'), async (req, res) => {
-    res.json(await adapter.preview(callerOf(res), req.body));
+    res.json(await adapter.notices.preview(callerOf(res), req.body));
   });
   api.get('/notices/:id', keys.require('system', 'dpo'), async (req, res) => {
-    res.json(await adapter.status(callerOf(res), String(req.params.id)));
+    res.json(await adapter.notices.status(callerOf(res), String(req.params.id)));
   });
   api.post('/notices/:id/corrections', keys.require('system'), async (req, res) => {
-    const accepted = await adapter.correct(callerOf(res), String(req.params.id), req.body, idempotencyKey(req.get('idempotency-key')));
+    const accepted = await adapter.notices.correct(callerOf(res), String(req.params.id), req.body, idempotencyKey(req.get('idempotency-key')));
     res.status(202).json({ noticeId: accepted.noticeId, status: 'ACCEPTED', statusUrl: `/v1/notices/${String(req.params.id)}`, replayed: accepted.replayed });
   });
   api.post('/notices/:id/permissions', keys.require('system'), async (req, res) => {
-    res.status(202).json({ ...(await adapter.permit(callerOf(res), String(req.params.id), req.body)), status: 'RECORDED' });
+    res.status(202).json({ ...(await adapter.notices.permit(callerOf(res), String(req.params.id), req.body)), status: 'RECORDED' });
   });
   // The hit/no-hit index: hashes only, per agreement with hitIndex: true.
   api.get('/index/:agreement', keys.require('system'), async (req, res) => {
-    res.json(await adapter.indexHoldings(callerOf(res), String(req.params.agreement)));
+    res.json(await adapter.index.holdings(callerOf(res), String(req.params.agreement)));
   });
   api.post('/index/:agreement/entries', keys.require('system'), async (req, res) => {
-    res.status(202).json({ ...(await adapter.publishIndex(callerOf(res), String(req.params.agreement), req.body)), status: 'PUBLISHED' });
+    res.status(202).json({ ...(await adapter.index.publish(callerOf(res), String(req.params.agreement), req.body)), status: 'PUBLISHED' });
   });
   api.post('/index/:agreement/withdrawals', keys.require('system'), async (req, res) => {
-    res.status(202).json({ ...(await adapter.withdrawIndex(callerOf(res), String(req.params.agreement), req.body)), status: 'WITHDRAWN' });
+    res.status(202).json({ ...(await adapter.index.withdraw(callerOf(res), String(req.params.agreement), req.body)), status: 'WITHDRAWN' });
   });
   api.post('/lookups', keys.require('system'), async (req, res) => {
-    res.json(await adapter.lookup(callerOf(res), req.body));
+    res.json(await adapter.index.lookup(callerOf(res), req.body));
   });
   api.get('/held', keys.require('dpo'), async (_req, res) => {
-    res.json({ held: await adapter.held(callerOf(res)) });
+    res.json({ held: await adapter.held.waiting(callerOf(res)) });
   });
   api.post('/held/:id/:destination/:decision', keys.require('dpo'), async (req, res) => {
     const decision = String(req.params.decision);
     if (decision !== 'release' && decision !== 'reject') throw new ApiError(404, 'not-found', [`decision: "${decision}" is not release or reject`]);
-    await adapter.decideHeld(callerOf(res), String(req.params.id), String(req.params.destination), decision, req.body);
+    await adapter.held.decide(callerOf(res), String(req.params.id), String(req.params.destination), decision, req.body);
     res.status(202).json({ status: 'RECORDED', decision });
   });
   api.use((req, _res) => {

@@ -24,6 +24,7 @@ export function deliveriesOf(policy: Policy, keys: PseudonymKey, notice: Notice,
   const memo = new FilterMemo();
   return recipients.map((destination) => {
     const decision = decide(policy, keys, { notice, origin, destination, now }, memo);
+    if (decision.status === 'BLOCKED') return { decision, deliver: [], hold: null };
     return {
       decision,
       deliver: decision.deliver.map((copy) => noticeCopyOf(policy, notice, origin, decision, copy, now)),
@@ -33,8 +34,7 @@ export function deliveriesOf(policy: Policy, keys: PseudonymKey, notice: Notice,
 }
 
 /** The record a destination reads: the filtered notice with who sent it, under which agreement, until when, and what was withheld. */
-export function noticeCopyOf(policy: Policy, notice: Notice, origin: string, d: Decision, copy: Copy, now: number): NoticeCopy {
-  if (d.agreement === null || d.expiresAt === null) throw new Error(`a copy for ${d.destination} without an agreement and an expiry`); // decide() never makes one
+export function noticeCopyOf(policy: Policy, notice: Notice, origin: string, d: Exclude<Decision, { status: 'BLOCKED' }>, copy: Copy, now: number): NoticeCopy {
   return {
     copyId: `${notice.noticeId}:${d.destination}:${copy.part}`,
     origin,

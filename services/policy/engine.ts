@@ -40,20 +40,47 @@ export interface Copy {
   fieldActions: FieldAction[];
 }
 
-export interface Decision {
+interface Explained {
   destination: string;
-  status: DeliveryStatus;
-  agreement: string | null;
   reasons: string[];
   rules: string[];
-  /** What the origin's report lists: the actions on the copy delivered, or held. */
-  fieldActions: FieldAction[];
-  expiresAt: number | null;
-  /** Copies to put in the destination's inbox now. */
-  deliver: Copy[];
-  /** A copy that waits for the origin's data protection officer (rule 5, derogation). */
-  hold: Copy | null;
 }
+
+/** Nothing goes: no agreement carries the notice, an onward transfer is not authorised, or evaluation failed (rule 9). */
+export interface Blocked extends Explained {
+  status: 'BLOCKED';
+  /** The agreement that would carry it, when one was found before the block. */
+  agreement: string | null;
+  fieldActions: [];
+  expiresAt: null;
+  deliver: [];
+  hold: null;
+}
+
+/** A copy goes to the destination's inbox now: as sent (DELIVERED) or with fields withheld (DELIVERED_FILTERED). */
+export interface Delivered extends Explained {
+  status: 'DELIVERED' | 'DELIVERED_FILTERED';
+  agreement: string;
+  /** What the origin's report lists: the actions on the copy delivered (none when DELIVERED). */
+  fieldActions: FieldAction[];
+  expiresAt: number;
+  deliver: [Copy];
+  hold: null;
+}
+
+/** Rule 5, derogation: the non-personal part goes now, the personal data waits for the origin's DPO. */
+export interface Held extends Explained {
+  status: 'HELD_FOR_REVIEW';
+  agreement: string;
+  /** What the origin's report lists: the actions on the copy held. */
+  fieldActions: FieldAction[];
+  expiresAt: number;
+  deliver: [Copy];
+  hold: Copy;
+}
+
+/** What a destination receives of a notice, and why. */
+export type Decision = Blocked | Delivered | Held;
 
 /** Keyed hashes for rule 8: one secret key per agreement. */
 export type PseudonymKey = (agreementId: string) => Buffer;
@@ -119,39 +146,75 @@ export function chooseAgreement(policy: Policy, notice: Notice, origin: string, 
 // ---------------------------------------------------------------- filtering
 
 type Disposition = 'keep' | 'pseudonymise' | 'remove';
-type Mode = 'eu' | 'safeguards' | 'non-personal';
+/** How a destination is treated: inside the EU, a third country under safeguards, or only non-personal content. */
+export type Mode = 'eu' | 'safeguards' | 'non-personal';
+
+/**
+ * Everything the filtering of a notice for one destination depends on. The filter reads the
+ * agreement, the destination and the notice only through this, so destinations with equal
+ * treatments get the same filtered notice, and the memo's key (`treatmentKey`) is this value
+ * itself: a field added here is in the key, and the two cannot drift apart.
+ */
+export interface Treatment {
+  mode: Mode;
+  /** The roles whose personal data the agreement carries, sorted. */
+  personalDataRoles: readonly SubjectRole[];
+  /** Rule 3: special categories may travel (strictly necessary, allowed by the agreement, not to a third country). */
+  specialAllowed: boolean;
+  /** Rule 7: identifiers in free text are masked (unless the destination may receive every kind of personal data). */
+  maskFreeText: boolean;
+  /** Rule 8: the agreement whose key pseudonymises, when a subject of the notice is pseudonymised. */
+  pseudonymsUnder: string | null;
+}
+
+/** The memo key of a treatment: every field of it, in a fixed order. */
+export function treatmentKey(t: Treatment): string {
+  return JSON.stringify(t, Object.keys(t).sort());
+}
+
+/** The treatment of a notice for a destination under an agreement, in a mode. */
+function treatmentOf(policy: Policy, agreement: Agreement, notice: Notice, destination: string, mode: Mode): Treatment {
+  const personalDataRoles = [...agreement.personalDataRoles].sort();
+  const treatment: Treatment = {
+    mode,
+    personalDataRoles,
+    specialAllowed: notice.specialCategories.strictlyNecessary && agreement.specialCategories && !isThirdCountry(policy, destination),
+    maskFreeText: mode !== 'eu' || ALL_ROLES.some((r) => !personalDataRoles.includes(r)),
+    pseudonymsUnder: null,
+  };
+  const pseudonymises = notice.subjects.some((s) => subjectDisposition(treatment, s.role).disposition === 'pseudonymise');
+  return pseudonymises ? { ...treatment, pseudonymsUnder: agreement.id } : treatment;
+}
 
 interface FilterContext {
   policy: Policy;
-  agreement: Agreement;
+  treatment: Treatment;
+  /** The key of `treatment.pseudonymsUnder`. */
   key: Buffer;
-  mode: Mode;
-  specialAllowed: boolean;
-  maskFreeText: boolean;
   /** Rule 7: what the notice declares that this destination may not have, masked wherever it reappears. */
   declared: DeclaredMasker;
   memo?: FilterMemo;
 }
 
 /** Rules 1, 4 and 5: what happens to the personal data of a subject with this role. */
-function subjectDisposition(ctx: FilterContext, role: SubjectRole): { disposition: Disposition; rule: string } {
-  const allowed = ctx.agreement.personalDataRoles.includes(role);
-  if (ctx.mode === 'non-personal') return { disposition: 'remove', rule: RULES.thirdCountry };
-  if (ctx.mode === 'safeguards') {
+function subjectDisposition(t: Treatment, role: SubjectRole): { disposition: Disposition; rule: string } {
+  const allowed = t.personalDataRoles.includes(role);
+  if (t.mode === 'non-personal') return { disposition: 'remove', rule: RULES.thirdCountry };
+  if (t.mode === 'safeguards') {
     if (allowed && role === 'SUSPECT') return { disposition: 'keep', rule: RULES.thirdCountry };
     return { disposition: 'remove', rule: role === 'VICTIM' || role === 'WITNESS' ? RULES.victimsWitnesses : RULES.thirdCountry };
   }
   if (allowed) return { disposition: 'keep', rule: RULES.legalBasis };
-  if (ctx.agreement.personalDataRoles.length > 0 && (role === 'VICTIM' || role === 'WITNESS')) {
+  if (t.personalDataRoles.length > 0 && (role === 'VICTIM' || role === 'WITNESS')) {
     return { disposition: 'pseudonymise', rule: RULES.victimsWitnesses };
   }
   return { disposition: 'remove', rule: RULES.legalBasis };
 }
 
 /** Personal data not tied to a subject (unlinked parcels, vehicles, accounts, attachments). */
-function unlinkedDisposition(ctx: FilterContext): { disposition: Disposition; rule: string } {
-  if (ctx.mode !== 'eu') return { disposition: 'remove', rule: RULES.thirdCountry };
-  if (ctx.agreement.personalDataRoles.length === 0) return { disposition: 'remove', rule: RULES.legalBasis };
+function unlinkedDisposition(t: Treatment): { disposition: Disposition; rule: string } {
+  if (t.mode !== 'eu') return { disposition: 'remove', rule: RULES.thirdCountry };
+  if (t.personalDataRoles.length === 0) return { disposition: 'remove', rule: RULES.legalBasis };
   return { disposition: 'keep', rule: RULES.legalBasis };
 }
 
@@ -211,7 +274,7 @@ class Filter {
   private readonly unlinked: { disposition: Disposition; rule: string };
 
   constructor(private readonly ctx: FilterContext) {
-    this.unlinked = unlinkedDisposition(ctx);
+    this.unlinked = unlinkedDisposition(ctx.treatment);
   }
 
   private act(action: EuLiaison.FieldActionKind, rule: string, detail: string | null = null, ...below: Array<string | number>): void {
@@ -226,13 +289,13 @@ class Filter {
     for (let i = 0; i < subjects.length; i += 1) {
       const subject = subjects[i]!;
       const role = subject.role as SubjectRole;
-      const { disposition, rule } = subjectDisposition(this.ctx, role);
+      const { disposition, rule } = subjectDisposition(this.ctx.treatment, role);
       this.roles.set(String(subject.subjectId), disposition);
       this.ruleOfRole.set(String(subject.subjectId), rule);
       this.at.push(i);
       if (disposition === 'remove') this.act('REMOVED', rule, `data subject with role ${role}`);
       else {
-        const s = disposition === 'keep' && this.ctx.mode === 'safeguards' ? this.dropDerivedDocuments(subject) : subject;
+        const s = disposition === 'keep' && this.ctx.treatment.mode === 'safeguards' ? this.dropDerivedDocuments(subject) : subject;
         kept.push(this.visitObject(s, 'subjects[]', disposition, rule));
       }
       this.at.pop();
@@ -288,7 +351,7 @@ class Filter {
       r = this.ruleOfRole.get(linked)!;
     }
     // Rule 5 (safeguards): addresses only to city and country.
-    const generalise = this.ctx.mode === 'safeguards' && addressAt(schemaPath) && Boolean(value.street || value.postcode);
+    const generalise = this.ctx.treatment.mode === 'safeguards' && addressAt(schemaPath) && Boolean(value.street || value.postcode);
     if (generalise) this.act('GENERALISED', RULES.thirdCountry, 'to city and country');
     const out: Obj = {};
     for (const k of Object.keys(value)) {
@@ -364,7 +427,7 @@ class Filter {
       text = declared.text;
       addCounts(counts, declared.counts);
     }
-    if (this.ctx.maskFreeText) {
+    if (this.ctx.treatment.maskFreeText) {
       const patterns = this.ctx.memo ? this.ctx.memo.maskIdentifiers(text) : maskIdentifiers(text);
       text = patterns.text;
       addCounts(counts, patterns.counts);
@@ -380,7 +443,7 @@ class Filter {
     if (tag === 'free-text' && owner === null) return this.mask(value);
     const { disposition, rule } = owner !== null ? { disposition: owner, rule: ownerRule! } : this.unlinked;
     if (disposition === 'remove') return this.remove(value, rule);
-    if (tag === 'special-category' && !this.ctx.specialAllowed) return this.remove(value, RULES.specialCategories);
+    if (tag === 'special-category' && !this.ctx.treatment.specialAllowed) return this.remove(value, RULES.specialCategories);
     const field = String(this.at[this.at.length - 1]);
     if (disposition === 'pseudonymise') {
       if (tag !== 'identifier') return this.remove(value, RULES.victimsWitnesses);
@@ -390,7 +453,7 @@ class Filter {
     }
     if (tag === 'free-text') return this.mask(value);
     // Rule 5 (safeguards): date of birth to the year.
-    if (this.ctx.mode === 'safeguards' && field === 'dateOfBirth' && typeof value === 'string' && value.length > 4) {
+    if (this.ctx.treatment.mode === 'safeguards' && field === 'dateOfBirth' && typeof value === 'string' && value.length > 4) {
       this.act('GENERALISED', RULES.thirdCountry, 'to the year');
       return value.slice(0, 4);
     }
@@ -435,24 +498,11 @@ export class FilterMemo {
 
 function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: Notice, destination: string, mode: Mode, expiresAt: number, memo?: FilterMemo): Copy {
   const third = isThirdCountry(policy, destination);
-  const ctx: FilterContext = {
-    policy,
-    agreement,
-    key,
-    mode,
-    specialAllowed: notice.specialCategories.strictlyNecessary && agreement.specialCategories && !third,
-    // Rule 7: mask unless the destination may receive every kind of personal data.
-    maskFreeText: mode !== 'eu' || ALL_ROLES.some((r) => !agreement.personalDataRoles.includes(r)),
-    declared: new DeclaredMasker([]),
-    memo,
-  };
-  // Everything the filter reads of the agreement; the key only where a subject is pseudonymised.
-  const pseudonymises = notice.subjects.some((s) => subjectDisposition(ctx, s.role).disposition === 'pseudonymise');
-  const signature = [mode, [...agreement.personalDataRoles].sort().join(','), ctx.specialAllowed, ctx.maskFreeText, pseudonymises ? agreement.id : ''].join('|');
+  const treatment = treatmentOf(policy, agreement, notice, destination, mode);
+  const signature = treatmentKey(treatment);
   let base = memo?.filtered.get(signature);
   if (!base) {
-    ctx.declared = new DeclaredMasker(withheldDeclarations(ctx, notice));
-    const filter = new Filter(ctx);
+    const filter = new Filter({ policy, treatment, key, declared: new DeclaredMasker(withheldDeclarations(treatment, notice)), memo });
     base = { notice: filter.apply(notice), fieldActions: filter.actions };
     memo?.filtered.set(signature, base);
   }
@@ -472,24 +522,24 @@ function filterCopy(policy: Policy, agreement: Agreement, key: Buffer, notice: N
  * does not get in the structured fields (the subject removed or pseudonymised, an unlinked or
  * linked identifier removed, a street or a full date of birth generalised).
  */
-function withheldDeclarations(ctx: FilterContext, notice: Notice): Declared[] {
+function withheldDeclarations(t: Treatment, notice: Notice): Declared[] {
   const out: Declared[] = [];
   const disposition = new Map<string, Disposition>();
   for (const s of notice.subjects) {
-    const d = subjectDisposition(ctx, s.role).disposition;
+    const d = subjectDisposition(t, s.role).disposition;
     disposition.set(s.subjectId, d);
     if (d !== 'keep') out.push(...declaredBySubject(s));
-    else if (ctx.mode === 'safeguards') {
+    else if (t.mode === 'safeguards') {
       for (const a of s.addresses) if (a.street) out.push(...streetDeclared(a.street));
       if (s.dateOfBirth && s.dateOfBirth.length > 4) out.push(...dateDeclared(s.dateOfBirth));
     }
   }
-  const unlinked = unlinkedDisposition(ctx).disposition;
+  const unlinked = unlinkedDisposition(t).disposition;
   for (const v of notice.vehicles) if (dispositionOf(disposition, unlinked, v.linkedSubjectId) !== 'keep') out.push(...numberDeclared(v.licencePlate), ...numberDeclared(v.vin));
   for (const f of notice.financial) if (dispositionOf(disposition, unlinked, f.linkedSubjectId) !== 'keep') out.push(...numberDeclared(f.value), ...nameDeclared(f.holderName));
   for (const p of notice.parcels) {
     if (unlinked !== 'keep') out.push(...numberDeclared(p.trackingNumber), ...nameDeclared(p.senderName), ...nameDeclared(p.recipientName));
-    if ((unlinked !== 'keep' || ctx.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street));
+    if ((unlinked !== 'keep' || t.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street));
   }
   return out;
 }
@@ -509,13 +559,15 @@ function rulesOf(base: string[], actions: FieldAction[]): string[] {
   return [...new Set([...base, ...actions.map((a) => a.rule)])].sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
 }
 
+/** A destination that gets nothing, and why. */
+function blocked(destination: string, agreement: string | null, reasons: string[], rules: string[]): Blocked {
+  return { destination, status: 'BLOCKED', agreement, reasons, rules, fieldActions: [], expiresAt: null, deliver: [], hold: null };
+}
+
 function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput, memo?: FilterMemo): Decision {
   const { notice, origin, destination, now } = input;
-  const base = { destination, fieldActions: [], expiresAt: null, deliver: [], hold: null };
   const choice = chooseAgreement(policy, notice, origin, destination);
-  if (!('agreement' in choice)) {
-    return { ...base, status: 'BLOCKED', agreement: null, reasons: choice.reasons, rules: rulesOf([...choice.rules, RULES.explain], []) };
-  }
+  if (!('agreement' in choice)) return blocked(destination, null, choice.reasons, rulesOf([...choice.rules, RULES.explain], []));
   const { agreement } = choice;
   const third = isThirdCountry(policy, destination);
   const applied = [RULES.legalBasis, RULES.ceiling, RULES.conditions, RULES.explain, RULES.retention];
@@ -524,13 +576,8 @@ function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput, 
   if (third) {
     const unauthorised = notice.receivedFrom.filter((p) => p.country !== origin && !p.onwardTransferAuthorisation).map((p) => p.country);
     if (unauthorised.length > 0) {
-      return {
-        ...base,
-        status: 'BLOCKED',
-        agreement: agreement.id,
-        reasons: [`contains data received from ${[...new Set(unauthorised)].join(', ')} without a recorded authorisation for onward transfer to ${destination}`],
-        rules: rulesOf([...applied, RULES.onwardTransfer, RULES.thirdCountry], []),
-      };
+      const reason = `contains data received from ${[...new Set(unauthorised)].join(', ')} without a recorded authorisation for onward transfer to ${destination}`;
+      return blocked(destination, agreement.id, [reason], rulesOf([...applied, RULES.onwardTransfer, RULES.thirdCountry], []));
     }
   }
 
@@ -556,13 +603,13 @@ function decideUnsafe(policy: Policy, keys: PseudonymKey, input: DecisionInput, 
         hold: held,
       };
     }
-    return outcome(destination, agreement, rulesOf([...applied, ...extra], immediate.fieldActions), immediate, expiresAt);
+    return delivered(destination, agreement, rulesOf([...applied, ...extra], immediate.fieldActions), immediate, expiresAt);
   }
   const copy = filterCopy(policy, agreement, key, notice, destination, third ? 'safeguards' : 'eu', expiresAt, memo);
-  return outcome(destination, agreement, rulesOf([...applied, ...extra], copy.fieldActions), copy, expiresAt);
+  return delivered(destination, agreement, rulesOf([...applied, ...extra], copy.fieldActions), copy, expiresAt);
 }
 
-function outcome(destination: string, agreement: Agreement, rules: string[], copy: Copy, expiresAt: number): Decision {
+function delivered(destination: string, agreement: Agreement, rules: string[], copy: Copy, expiresAt: number): Delivered {
   return {
     destination,
     status: copy.fieldActions.length > 0 ? 'DELIVERED_FILTERED' : 'DELIVERED',
@@ -576,23 +623,15 @@ function outcome(destination: string, agreement: Agreement, rules: string[], cop
   };
 }
 
-/** Rule 9: an error while evaluating policy blocks that destination; nothing half-filtered leaves. */
-/** `memo`: shared by the destinations of one notice, so that alike filtering is done once. */
+/**
+ * Rule 9: an error while evaluating policy blocks that destination; nothing half-filtered leaves.
+ * `memo`: shared by the destinations of one notice, so that alike filtering is done once.
+ */
 export function decide(policy: Policy, keys: PseudonymKey, input: DecisionInput, memo?: FilterMemo): Decision {
   try {
     return decideUnsafe(policy, keys, input, memo);
   } catch (error) {
-    return {
-      destination: input.destination,
-      status: 'BLOCKED',
-      agreement: null,
-      reasons: [`policy evaluation failed: ${(error as Error).message}`],
-      rules: [RULES.failClosed, RULES.explain],
-      fieldActions: [],
-      expiresAt: null,
-      deliver: [],
-      hold: null,
-    };
+    return blocked(input.destination, null, [`policy evaluation failed: ${(error as Error).message}`], [RULES.failClosed, RULES.explain]);
   }
 }
 

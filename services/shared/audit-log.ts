@@ -4,10 +4,11 @@ import { type AuditEvent, verifyChains, type VerifyResult } from './audit-chain.
 import type { ContractRegistry } from './registry.ts';
 import { readFromStart } from './topic-reader.ts';
 import { topics } from './topology.ts';
+import { READER_GROUP_PREFIXES } from './vocabulary.ts';
 
 export async function readAuditLog(kafka: Kafka, registry: ContractRegistry, topic: string = topics.audit): Promise<Array<{ event: AuditEvent; offset: string }>> {
   const events: Array<{ event: AuditEvent; offset: string }> = [];
-  await readFromStart(kafka, { topics: [topic], groupPrefix: 'liaison.audit-reader.', follow: false }, async (message) => {
+  await readFromStart(kafka, { topics: [topic], groupPrefix: READER_GROUP_PREFIXES.auditVerify, follow: false }, async (message) => {
     events.push({ event: await registry.decode(message.value, 'auditEvent'), offset: message.offset });
   });
   // One partition: log order is offset order.

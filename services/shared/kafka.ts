@@ -5,6 +5,7 @@ import type { Connection, Credentials } from './connection.ts';
 import { ConfigError } from './errors.ts';
 import { infraError } from './infra-errors.ts';
 import type { Logger } from './logger.ts';
+import type { TransactionalId } from './vocabulary.ts';
 
 const LEVELS: Record<number, string> = {
   [logLevel.ERROR]: 'error',
@@ -74,6 +75,6 @@ export const IDEMPOTENT: ProducerConfig = {
  * into a pause of ≈ 200 ms per batch, a quarter of the latency at 200 notices/s. Back off from
  * 10 ms instead, doubling up to the same 5 s.
  */
-export function transactional(transactionalId: string): ProducerConfig {
+export function transactional(transactionalId: TransactionalId): ProducerConfig {
   return { ...IDEMPOTENT, transactionalId, retry: { ...IDEMPOTENT.retry, initialRetryTime: 10 } };
 }

@@ -14,6 +14,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { Gauge, type Registry } from 'prom-client';
 import type { Client, Database } from './database.ts';
 import type { Logger } from './logger.ts';
+import type { StateGroup } from './vocabulary.ts';
 
 export interface StateRecord {
   topic: string;
@@ -35,7 +36,7 @@ export interface StateReaderOptions<A> {
   name: string;
   topics: string[];
   /** Shared by the instances of the service. */
-  groupId: string;
+  groupId: StateGroup;
   db: Database;
   logger: Logger;
   /** Applies records to the database, inside the batch's transaction; what it returns goes to `committed`. */

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from './logger.ts';
+import type { ReaderGroupPrefix } from './vocabulary.ts';
 
 export interface TopicReader {
   consumer: Consumer;
@@ -17,7 +18,7 @@ export async function readFromStart(
   kafka: Kafka,
   options: {
     topics: string[];
-    groupPrefix: string;
+    groupPrefix: ReaderGroupPrefix;
     follow: boolean;
     onBatch?: (topic: string, partition: number, lag: number) => void;
     /** Says every 30 s, while not caught up, which partitions are still behind and where: a long start is never silent. */

@@ -3,6 +3,7 @@
  * The embedded stack, the tests and the deployment manifests all derive from this one plan.
  */
 import type { Party } from './parties.ts';
+import { GATEWAY_NAMES, type PartyPrefix } from './vocabulary.ts';
 
 /** The per-party topics: the prefix followed by the party's code. */
 const PER_PARTY = { outbox: 'liaison.outbox.', inbox: 'liaison.inbox.', reports: 'liaison.reports.' } as const;
@@ -61,14 +62,14 @@ export const ADMIN_PRINCIPAL = 'liaison-admin';
 export const SERVICE_PRINCIPALS = { gateway: 'liaison-gateway', adapter: 'liaison-adapter' } as const;
 export type ServiceName = keyof typeof SERVICE_PRINCIPALS;
 /** Consumer groups (and, with a dot, transactional ids) of each service start with this prefix. */
-export const SERVICE_GROUP_PREFIXES: Record<ServiceName, string> = { gateway: 'liaison.gateway', adapter: 'liaison.adapter.' };
+export const SERVICE_GROUP_PREFIXES: Record<ServiceName, string> = { gateway: GATEWAY_NAMES.group, adapter: 'liaison.adapter.' };
 /**
  * The Kafka principal (SCRAM user) of a party: lower case, so the same name can be a Kubernetes
  * resource (a Strimzi KafkaUser is named after its user).
  */
 export const principalOf = (code: string): string => `country-${code.toLowerCase()}`;
 /** Consumer groups and transactional ids of a party start with this prefix. */
-export const groupPrefixOf = (code: string): string => `liaison.${code}.`;
+export const groupPrefixOf = (code: string): PartyPrefix => `liaison.${code}.`;
 
 export interface TopicSpec {
   name: string;
@@ -178,7 +179,7 @@ export function serviceAclPlan(parties: readonly Party[], indexed: readonly stri
     ...grant('gateway', [topics.gatewayAttempts, topics.gatewayCheckpoints], ['READ', 'WRITE', 'DESCRIBE']),
     { principal: `User:${SERVICE_PRINCIPALS.gateway}`, resource: 'CLUSTER', pattern: 'LITERAL', name: CLUSTER_RESOURCE, operation: 'DESCRIBE_CONFIGS' },
     ...prefixed('gateway', 'GROUP', SERVICE_GROUP_PREFIXES.gateway, ['READ', 'DESCRIBE', 'DELETE']),
-    ...prefixed('gateway', 'TRANSACTIONAL_ID', `${SERVICE_GROUP_PREFIXES.gateway}.`, ['WRITE', 'DESCRIBE']),
+    ...prefixed('gateway', 'TRANSACTIONAL_ID', GATEWAY_NAMES.transactionalIdPrefix, ['WRITE', 'DESCRIBE']),
     ...grant('adapter', [...outboxes, ...reports], ['READ', 'DESCRIBE']),
     ...grant('adapter', [topics.heldDecisions, topics.lookups], ['WRITE', 'DESCRIBE']),
     ...grant('adapter', indexed.map(topics.index), ['READ', 'WRITE', 'DESCRIBE']),

@@ -8,14 +8,9 @@ import { type Connection, DATABASE_NAME, databaseUrls } from '../../services/sha
 import { provisionDatabase } from '../../infra/local/postgres.ts';
 import { retryUntil } from '../../services/shared/retry.ts';
 import { loadParties } from '../../services/shared/parties.ts';
-import {
-  generateCredentials,
-  kafkaServerProperties,
-  newClusterId,
-  prepareCluster,
-  scramFormatArgs,
-  withAdmin,
-} from '../../infra/local/stack.ts';
+import { generateCredentials } from '../../infra/local/credentials.ts';
+import { kafkaServerProperties, newClusterId, scramFormatArgs, withAdmin } from '../../infra/local/kafka.ts';
+import { prepareCluster } from '../../infra/local/stack.ts';
 
 const KAFKA_IMAGE = 'apache/kafka:4.3.1';
 const REGISTRY_IMAGE = 'apicurio/apicurio-registry:3.3.3';

@@ -10,7 +10,8 @@
  */
 import { join } from 'node:path';
 import { PROJECT_ROOT, resolveConnection, type Connection } from '../../services/shared/connection.ts';
-import { stackDown, stackOptionsFromEnv, stackUp } from '../../infra/local/stack.ts';
+import { stackOptionsFromEnv } from '../../infra/local/stack-options.ts';
+import { stackDown, stackUp } from '../../infra/local/stack.ts';
 import { containerRuntimeAvailable, startContainerStack } from './container-stack.ts';
 
 export interface AcquiredStack {

@@ -1,7 +1,7 @@
 /**
  * The repository explains itself: every metric a service registers is in docs/metrics.md
- * (and nothing there is made up), every alert is documented, and a comment that cites docs/
- * cites a file that exists.
+ * (and nothing there is made up), every alert is documented, every path the README and docs/
+ * cite exists, and no figure comes from a document outside the repository.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,5 +38,24 @@ describe('docs/', () => {
     expect(cited.size).toBeGreaterThan(2);
     expect([...cited].filter((d) => !existsSync(join(PROJECT_ROOT, d)))).toEqual([]);
     expect(sources.filter((f) => f !== 'test/unit/docs.test.ts' && /DESIGN\.md/.test(read(f)))).toEqual([]);
+  });
+
+  it('has every path the README and docs/ cite, from the repository root', () => {
+    // A cited path: in backquotes, with a folder and a file ending (or a folder ending in /).
+    const cites = (f: string) =>
+      [...read(f).matchAll(/`([A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)+\/?)`/g)]
+        .map((m) => m[1]!)
+        .filter((p) => /\.(ts|mjs|md|ya?ml|sh|avsc|json|sql|xml|html|js|properties)$|\/$/.test(p));
+    // What the stack and the tests write at run time, not in the repository.
+    const runtime = /^(\.liaison[-a-z]*|test-artifacts|infra\/compose\/secrets)\//;
+    const documents = ['README.md', ...files('docs').filter((f) => f.endsWith('.md'))];
+    const cited = documents.flatMap((doc) => cites(doc).filter((p) => !runtime.test(p)).map((path) => ({ doc, path })));
+    expect(cited.length).toBeGreaterThan(40);
+    expect(cited.filter(({ path }) => !existsSync(join(PROJECT_ROOT, path))).map(({ doc, path }) => `${doc}: ${path}`)).toEqual([]);
+  });
+
+  it('takes no figure or file from outside the repository', () => {
+    const documents = ['README.md', ...files('docs').filter((f) => f.endsWith('.md')), ...files('config')];
+    expect(documents.filter((f) => /\.\.\/shared\/|\bseeds\b|DESIGN\.md/.test(read(f)))).toEqual([]);
   });
 });

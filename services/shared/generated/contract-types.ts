@@ -889,7 +889,7 @@ export namespace EuLiaison {
         prevHash: string;
         hash: string;
     }
-    export const DeadLetterSchema = "{\"type\":\"record\",\"name\":\"DeadLetter\",\"namespace\":\"eu.liaison\",\"doc\":\"A record Liaison could not accept, with its original bytes and the reason.\",\"fields\":[{\"name\":\"topic\",\"type\":\"string\"},{\"name\":\"partition\",\"type\":\"int\"},{\"name\":\"offset\",\"type\":\"long\"},{\"name\":\"key\",\"type\":[\"null\",\"bytes\"],\"default\":null},{\"name\":\"value\",\"type\":[\"null\",\"bytes\"],\"default\":null,\"doc\":\"the original bytes, unchanged\"},{\"name\":\"errorCode\",\"type\":\"string\",\"doc\":\"closed list: DECODE_FAILED, INVALID_NOTICE, ORIGIN_MISMATCH, TOO_LARGE, UNKNOWN_CASE, UNKNOWN_TOPIC, DUPLICATE_ID, PROCESSING_FAILED, POISON_RECORD\"},{\"name\":\"reason\",\"type\":\"string\",\"doc\":\"names the field and the problem, never its value\"},{\"name\":\"failedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
+    export const DeadLetterSchema = "{\"type\":\"record\",\"name\":\"DeadLetter\",\"namespace\":\"eu.liaison\",\"doc\":\"A record Liaison could not accept, with its original bytes and the reason.\",\"fields\":[{\"name\":\"topic\",\"type\":\"string\"},{\"name\":\"partition\",\"type\":\"int\"},{\"name\":\"offset\",\"type\":\"long\"},{\"name\":\"key\",\"type\":[\"null\",\"bytes\"],\"default\":null},{\"name\":\"value\",\"type\":[\"null\",\"bytes\"],\"default\":null,\"doc\":\"the original bytes, unchanged\"},{\"name\":\"errorCode\",\"type\":\"string\",\"doc\":\"closed list, with what each means: DEAD_LETTER_CODES in services/shared/vocabulary.ts (DECODE_FAILED, TOO_LARGE, POISON_RECORD, PROCESSING_FAILED, UNKNOWN_TOPIC, INVALID_NOTICE, ORIGIN_MISMATCH, DUPLICATE_ID, UNKNOWN_CASE, INVALID_RECEIPT, INVALID_PERMISSION, INVALID_HELD_DECISION, UNKNOWN_HELD_COPY, INVALID_LOOKUP, INVALID_POLICY_REVIEW)\"},{\"name\":\"reason\",\"type\":\"string\",\"doc\":\"names the field and the problem, never its value\"},{\"name\":\"failedAt\",\"type\":{\"type\":\"long\",\"logicalType\":\"timestamp-millis\"}}]}";
     export const DeadLetterName = "eu.liaison.DeadLetter";
     /**
      * A record Liaison could not accept, with its original bytes and the reason.
@@ -909,7 +909,7 @@ export namespace EuLiaison {
          */
         value: null | Buffer;
         /**
-         * closed list: DECODE_FAILED, INVALID_NOTICE, ORIGIN_MISMATCH, TOO_LARGE, UNKNOWN_CASE, UNKNOWN_TOPIC, DUPLICATE_ID, PROCESSING_FAILED, POISON_RECORD
+         * closed list, with what each means: DEAD_LETTER_CODES in services/shared/vocabulary.ts (DECODE_FAILED, TOO_LARGE, POISON_RECORD, PROCESSING_FAILED, UNKNOWN_TOPIC, INVALID_NOTICE, ORIGIN_MISMATCH, DUPLICATE_ID, UNKNOWN_CASE, INVALID_RECEIPT, INVALID_PERMISSION, INVALID_HELD_DECISION, UNKNOWN_HELD_COPY, INVALID_LOOKUP, INVALID_POLICY_REVIEW)
          */
         errorCode: string;
         /**

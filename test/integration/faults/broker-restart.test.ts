@@ -6,7 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { stackOptionsFromEnv, stackStatus, stackUp } from '../../../infra/local/stack.ts';
+import { stackOptionsFromEnv } from '../../../infra/local/stack-options.ts';
+import { stackStatus, stackUp } from '../../../infra/local/stack.ts';
 import { verifyAuditLog } from '../../../services/shared/audit-log.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';

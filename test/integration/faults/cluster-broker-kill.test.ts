@@ -14,7 +14,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { kafkaNodes, stackDown, stackOptionsFromEnv, stackStatus, stackUp, type StackOptions } from '../../../infra/local/stack.ts';
+import { kafkaNodes } from '../../../infra/local/kafka.ts';
+import { stackOptionsFromEnv, type StackOptions } from '../../../infra/local/stack-options.ts';
+import { stackDown, stackStatus, stackUp } from '../../../infra/local/stack.ts';
 import { verifyAuditLog } from '../../../services/shared/audit-log.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { topics } from '../../../services/shared/topology.ts';

@@ -11,6 +11,7 @@ import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';
 import { adminKafka, unique } from '../../support/clients.ts';
 import { exchange, newGatewayGroup, registry, startGateway } from '../../support/flow.ts';
+import { READER_GROUP_PREFIXES } from '../../../services/shared/vocabulary.ts';
 
 async function auditEnd(): Promise<number> {
   const admin = adminKafka().admin();
@@ -25,7 +26,7 @@ async function auditEnd(): Promise<number> {
 /** Every checkpoint written so far, in order. */
 async function checkpoints(): Promise<EuLiaison.AuditCheckpoint[]> {
   const found: EuLiaison.AuditCheckpoint[] = [];
-  await readFromStart(adminKafka(), { topics: [topics.gatewayCheckpoints], groupPrefix: 'test-checkpoints-', follow: false }, async (message) => {
+  await readFromStart(adminKafka(), { topics: [topics.gatewayCheckpoints], groupPrefix: READER_GROUP_PREFIXES.checkpoints, follow: false }, async (message) => {
     found.push(await registry().decode(message.value, 'auditCheckpoint'));
   });
   return found;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFromStart } from '../../../services/shared/topic-reader.ts';
 import { adminKafka, unique } from '../../support/clients.ts';
+import { READER_GROUP_PREFIXES } from '../../../services/shared/vocabulary.ts';
 
 /** kafkajs 2.2.4 against Kafka 4.x: transactions and read_committed, which the gateway relies on. */
 describe('transactions on the broker', () => {
@@ -64,7 +65,7 @@ describe('transactions on the broker', () => {
 
       const read: string[] = [];
       const started = Date.now();
-      await readFromStart(kafka, { topics: [tail], groupPrefix: 'test.reader.', follow: false }, async (message) => {
+      await readFromStart(kafka, { topics: [tail], groupPrefix: READER_GROUP_PREFIXES.auditVerify, follow: false }, async (message) => {
         read.push(message.value!.toString());
       });
       expect(read).toEqual(['kept']);

@@ -1,7 +1,6 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { ContractRegistry } from '../../../services/shared/registry.ts';
 import { topics } from '../../../services/shared/topology.ts';
 import { notice } from '../../fixtures/notices.ts';

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { PROMETHEUS_CONFIG, prometheusBinary } from '../../../infra/local/stack.ts';
+import { PROMETHEUS_CONFIG, prometheusBinary } from '../../../infra/local/prometheus.ts';
 import { scenarioNotices } from '../../../services/cli/demo-scenario.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';

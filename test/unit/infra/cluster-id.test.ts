@@ -1,6 +1,6 @@
 /** The embedded stack's KRaft cluster ids: what kafka-storage format accepts as `-t <id>`. */
 import { describe, expect, it } from 'vitest';
-import { newClusterId } from '../../../infra/local/stack.ts';
+import { newClusterId } from '../../../infra/local/kafka.ts';
 
 describe('a new KRaft cluster id', () => {
   it('is 22 base64url characters (16 bytes) and never starts with "-", which the storage tool takes for a missing value', () => {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ledgerWithoutHistory } from '../../support/ledger.ts';
-import { NoticeProcessor, type RecordDecoder } from '../../../services/gateway/notice-processor.ts';
+import { type RecordDecoder, RecordProcessor } from '../../../services/gateway/records/records.ts';
 import { PSEUDONYM_PLACEHOLDER, previewOf } from '../../../services/national-adapter/notice-preview.ts';
 import { deliveriesOf, loadPolicy } from '../../../services/policy/index.ts';
 import type { ContractName, ContractRecords, Named } from '../../../services/shared/contract.ts';
@@ -25,7 +25,7 @@ async function delivered(n: EuLiaison.Notice): Promise<Map<string, { inbox: EuLi
     decode: async <N extends ContractName>() => n as unknown as ContractRecords[N],
     decodeAny: async <N extends ContractName>() => ({ name: 'notice', value: n }) as Named<N>,
   };
-  const result = await new NoticeProcessor(policy, keys, decoder).process({ topic: topics.outbox('BE'), partition: 0, offset: '1', key: null, value: Buffer.from('x') }, now, ledgerWithoutHistory().batch());
+  const result = await new RecordProcessor(policy, keys, decoder).process({ topic: topics.outbox('BE'), partition: 0, offset: '1', key: null, value: Buffer.from('x') }, now, ledgerWithoutHistory().batch());
   const report = result.outgoing.find((o) => o.name === 'deliveryReport')!.value as EuLiaison.DeliveryReport;
   const out = new Map(report.destinations.map((d) => [d.destination, { inbox: [] as EuLiaison.NoticeCopy[], held: null as EuLiaison.NoticeCopy | null, report: d }]));
   for (const o of result.outgoing) {

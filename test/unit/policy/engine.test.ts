@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../../services/shared/contract.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
-import { chooseAgreement, decide, type Decision, type DecisionInput, FilterMemo, pseudonym } from '../../../services/policy/engine.ts';
+import fc from 'fast-check';
+import { chooseAgreement, decide, type Decision, type DecisionInput, FilterMemo, pseudonym, type Treatment, treatmentKey } from '../../../services/policy/engine.ts';
 import { loadPolicy } from '../../../services/policy/policy.ts';
 import { contact, notice, person, suspect, victim, witness } from '../../fixtures/notices.ts';
 
@@ -281,5 +282,35 @@ describe('a notice as the gateway decodes it', () => {
       expect(fromDecoded.fieldActions).toEqual(fromPlain.fieldActions);
       expect(JSON.parse(JSON.stringify(fromDecoded))).toEqual(JSON.parse(JSON.stringify(fromPlain)));
     }
+  });
+});
+
+describe('the memo key is the treatment itself', () => {
+  const roles = ['SUSPECT', 'CONVICTED', 'VICTIM', 'WITNESS', 'CONTACT'] as const;
+  const treatment = fc.record({
+    mode: fc.constantFrom('eu', 'safeguards', 'non-personal'),
+    personalDataRoles: fc.subarray([...roles]),
+    specialAllowed: fc.boolean(),
+    maskFreeText: fc.boolean(),
+    pseudonymsUnder: fc.option(fc.constantFrom('benelux-police-treaty', 'be-nl-cross-border', 'eu-us-umbrella'), { nil: null }),
+  }) as fc.Arbitrary<Treatment>;
+
+  it('two treatments share a key exactly when they are equal', () => {
+    fc.assert(
+      fc.property(treatment, treatment, (a, b) => {
+        expect(treatmentKey(a) === treatmentKey(b)).toBe(JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort()));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('changing any one field of a treatment changes its key', () => {
+    const base: Treatment = { mode: 'eu', personalDataRoles: ['SUSPECT'], specialAllowed: false, maskFreeText: true, pseudonymsUnder: null };
+    const changed: { [K in keyof Treatment]: Treatment[K] } = { mode: 'safeguards', personalDataRoles: ['SUSPECT', 'WITNESS'], specialAllowed: true, maskFreeText: false, pseudonymsUnder: 'benelux-police-treaty' };
+    for (const field of Object.keys(base) as Array<keyof Treatment>) {
+      expect(treatmentKey({ ...base, [field]: changed[field] }), field).not.toBe(treatmentKey(base));
+    }
+    // Every field of a treatment is tried above: a field added to Treatment must be added here too.
+    expect(Object.keys(changed).sort()).toEqual(Object.keys(base).sort());
   });
 });

@@ -7,56 +7,26 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { LedgerBatch } from '../../../services/gateway/delivery-ledger.ts';
 import { ledgerWithoutHistory, viewOf } from '../../support/ledger.ts';
-import { NoticeProcessor, type OutboxRecord, type Processed, type RecordDecoder } from '../../../services/gateway/notice-processor.ts';
+import { TableDecoder } from '../../support/table-decoder.ts';
+import { type InputRecord, type Processed, RecordProcessor } from '../../../services/gateway/records/records.ts';
 import { loadPolicy, MAX_RECORD_BYTES } from '../../../services/policy/index.ts';
-import type { ContractName, ContractRecords, Named } from '../../../services/shared/contract.ts';
+import type { Named } from '../../../services/shared/contract.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
-import { DecodeError, RegistryUnavailableError } from '../../../services/shared/errors.ts';
+import { RegistryUnavailableError } from '../../../services/shared/errors.ts';
 import { topics } from '../../../services/shared/topology.ts';
+import { isDeadLetterCode } from '../../../services/shared/vocabulary.ts';
 import { notice, suspect, victim, witness } from '../../fixtures/notices.ts';
 
 const policy = loadPolicy();
 const keys = (id: string) => Buffer.from(`test-key-${id}`.padEnd(32, '#'));
 const now = Date.parse('2026-11-22T10:00:00Z');
 
-/** Records by the bytes that stand for them; bytes not in the table are not Avro. */
-class TableDecoder implements RecordDecoder {
-  private readonly table = new Map<string, Named | Error>();
-  private next = 0;
-
-  /** Bytes that decode as `record` (or throw `record` when it is an error). */
-  bytesOf(record: Named | Error): Buffer {
-    const bytes = Buffer.from(`record-${(this.next += 1)}`);
-    this.table.set(bytes.toString(), record);
-    return bytes;
-  }
-
-  async decode<N extends ContractName>(buffer: Buffer | null, name: N): Promise<ContractRecords[N]> {
-    const found = this.lookup(buffer);
-    if (found.name !== name) throw new DecodeError(`cannot be read as ${name}`);
-    return found.value as ContractRecords[N]; // the table holds what it was given under that name
-  }
-
-  async decodeAny<N extends ContractName>(buffer: Buffer | null, accepted: readonly N[]): Promise<Named<N>> {
-    const found = this.lookup(buffer);
-    if (!(accepted as readonly ContractName[]).includes(found.name)) throw new DecodeError(`a ${found.name} is not accepted here`);
-    return found as Named<N>;
-  }
-
-  private lookup(buffer: Buffer | null): Named {
-    const found = buffer ? this.table.get(buffer.toString()) : undefined;
-    if (found instanceof Error) throw found;
-    if (!found) throw new DecodeError('not in the Confluent wire format (magic byte 0, schema id, Avro body)');
-    return found;
-  }
-}
-
 function setup() {
   const decoder = new TableDecoder();
-  const processor = new NoticeProcessor(policy, keys, decoder, 'gateway-test');
+  const processor = new RecordProcessor(policy, keys, decoder, 'gateway-test');
   const ledger = ledgerWithoutHistory();
   let offset = 0;
-  const record = (topic: string, value: Buffer | null): OutboxRecord => ({ topic, partition: 0, offset: String((offset += 1)), key: Buffer.from('ANR-2026-0042'), value });
+  const record = (topic: string, value: Buffer | null): InputRecord => ({ topic, partition: 0, offset: String((offset += 1)), key: Buffer.from('ANR-2026-0042'), value });
   /** Processes one record the way the gateway does: in a batch, whose ledger entries are committed after. */
   const process = async (topic: string, value: Named | Error | Buffer | null): Promise<Processed> => {
     const bytes = value === null || Buffer.isBuffer(value) ? value : decoder.bytesOf(value);
@@ -83,7 +53,7 @@ function expectDeadLettered(result: Processed, code: string): Extract<Processed,
   return result;
 }
 
-describe('the notice processor: what becomes of each record', () => {
+describe('the record handlers: what becomes of each record', () => {
   it('routes a notice: a copy per destination, one report to the origin, an audit fact per decision, the report in the ledger', async () => {
     const { process, ledger } = setup();
     const n = notice({ recipients: ['NL', 'LU'] });
@@ -117,7 +87,7 @@ describe('the notice processor: what becomes of each record', () => {
     expect(released.audit).toMatchObject([{ action: 'HELD_RELEASED', actor: 'dpo@BE', outcome: 'DELIVERED_FILTERED' }]);
     // Decided once: the copy no longer waits.
     expect((await viewOf(ledger, n.noticeId)).heldCopy(n.noticeId, 'CO')).toBeUndefined();
-    expectDeadLettered(await process(topics.heldDecisions, { name: 'heldDecision', value: decision }), 'UNKNOWN_CASE');
+    expectDeadLettered(await process(topics.heldDecisions, { name: 'heldDecision', value: decision }), 'UNKNOWN_HELD_COPY');
   });
 
   it('relays a recipient’s receipt to the origin without the officer, and audits it with the officer', async () => {
@@ -126,7 +96,7 @@ describe('the notice processor: what becomes of each record', () => {
     await process(topics.outbox('BE'), asNotice(n));
     const receipt: EuLiaison.Receipt = { noticeId: n.noticeId, copyId: `${n.noticeId}:NL:FULL`, recipient: 'NL', status: 'READ', at: now, by: 'analyst@NL', answerNoticeId: null, officer: 'nl-0042', justification: 'Checking the vessel against our own investigation' };
     const result = await process(topics.outbox('NL'), { name: 'receipt', value: receipt });
-    expect(result.kind).toBe('receipt');
+    expect(result).toMatchObject({ kind: 'receipt', recipient: 'NL', origin: 'BE' });
     expect(result.outgoing).toHaveLength(1);
     const [relayed] = result.outgoing;
     expect(relayed?.topic).toBe(topics.reports('BE'));
@@ -163,7 +133,7 @@ describe('the notice processor: what becomes of each record', () => {
   });
 });
 
-describe('the notice processor: every dead-letter reason', () => {
+describe('the record handlers: every dead-letter reason', () => {
   const cases: Array<[string, (s: ReturnType<typeof setup>) => Promise<Processed>, boolean]> = [
     ['UNKNOWN_TOPIC', (s) => s.process('liaison.outbox.ZZ', asNotice(notice())), false],
     ['TOO_LARGE', (s) => s.process(topics.outbox('BE'), Buffer.alloc(MAX_RECORD_BYTES + 1)), false],
@@ -185,7 +155,25 @@ describe('the notice processor: every dead-letter reason', () => {
     ['ORIGIN_MISMATCH', (s) => s.process(topics.outbox('NL'), { name: 'receipt', value: { noticeId: randomUUID(), copyId: 'c', recipient: 'DE', status: 'RECEIVED', at: now, by: null, answerNoticeId: null, officer: null, justification: null } }), false],
     ['UNKNOWN_CASE', (s) => s.process(topics.outbox('NL'), { name: 'receipt', value: { noticeId: randomUUID(), copyId: 'c', recipient: 'NL', status: 'RECEIVED', at: now, by: null, answerNoticeId: null, officer: null, justification: null } }), false],
     ['UNKNOWN_CASE', (s) => s.process(topics.outbox('BE'), { name: 'forwardingPermission', value: { permissionId: randomUUID(), noticeId: randomUUID(), provider: 'BE', grantedTo: 'NL', forwardTo: ['DE'], conditions: null, grantedBy: 'spoc@BE', grantedAt: now } }), false],
-    ['INVALID_NOTICE', (s) => s.process(topics.heldDecisions, { name: 'heldDecision', value: { noticeId: randomUUID(), destination: 'CO', decision: 'RELEASE', decidedBy: 'dpo@BE', justification: '\u200b\u200b', decidedAt: now } }), false],
+    [
+      'INVALID_RECEIPT',
+      async (s) => {
+        const n = notice({ recipients: ['NL'] });
+        await s.process(topics.outbox('BE'), asNotice(n));
+        return s.process(topics.outbox('NL'), { name: 'receipt', value: { noticeId: n.noticeId, copyId: 'c'.repeat(3_000), recipient: 'NL', status: 'RECEIVED', at: now, by: null, answerNoticeId: null, officer: null, justification: null } });
+      },
+      false,
+    ],
+    [
+      'INVALID_PERMISSION',
+      async (s) => {
+        const n = notice({ recipients: ['NL'] });
+        await s.process(topics.outbox('BE'), asNotice(n));
+        return s.process(topics.outbox('BE'), { name: 'forwardingPermission', value: { permissionId: randomUUID(), noticeId: n.noticeId, provider: 'BE', grantedTo: 'NL', forwardTo: ['BE'], conditions: null, grantedBy: 'spoc@BE', grantedAt: now } });
+      },
+      false,
+    ],
+    ['INVALID_HELD_DECISION', (s) => s.process(topics.heldDecisions, { name: 'heldDecision', value: { noticeId: randomUUID(), destination: 'CO', decision: 'RELEASE', decidedBy: 'dpo@BE', justification: '\u200b\u200b', decidedAt: now } }), false],
   ];
 
   it.each(cases)('%s', async (code, run, reportsToOrigin) => {
@@ -197,6 +185,17 @@ describe('the notice processor: every dead-letter reason', () => {
       expect(report.topic).toBe(topics.reports(report.value.origin));
       expect(report.value.destinations.every((d) => d.status === 'REJECTED' && d.reasons[0]!.startsWith(`${code}:`))).toBe(true);
     }
+  });
+
+  it('gives only codes of the one vocabulary, and each handler only the codes it declares', async () => {
+    const { processor } = setup();
+    const handlers = Object.values((processor as unknown as { handlers: Record<string, { schema: string; reasons: readonly string[] }> }).handlers);
+    expect(handlers.map((h) => h.schema).sort()).toEqual(['forwardingPermission', 'heldDecision', 'indexLookup', 'notice', 'notice', 'policyReview', 'receipt']);
+    for (const h of handlers) for (const code of h.reasons) expect(isDeadLetterCode(code), code).toBe(true);
+    for (const [code] of cases) expect(isDeadLetterCode(code), code).toBe(true);
+    // The records of one kind no longer share a code: a dead letter says which kind failed its checks.
+    const invalid = handlers.flatMap((h) => h.reasons.filter((c) => c.startsWith('INVALID_')));
+    expect(new Set(invalid).size).toBe(new Set(handlers.map((h) => h.schema)).size);
   });
 
   it.each(['PROCESSING_FAILED', 'POISON_RECORD', 'TOO_LARGE'] as const)('%s, decided by the gateway: the original bytes go with the reason', (code) => {
@@ -211,7 +210,7 @@ describe('the notice processor: every dead-letter reason', () => {
   });
 });
 
-describe('the notice processor: index lookups (liaison.lookups)', () => {
+describe('the record handlers: index lookups (liaison.lookups)', () => {
   const hash = (c: string) => c.repeat(64);
   const lookup = (over: Partial<EuLiaison.IndexLookup> = {}): Named => ({
     name: 'indexLookup',
@@ -257,7 +256,7 @@ describe('the notice processor: index lookups (liaison.lookups)', () => {
   it('dead-letters a lookup by a non-member, in an agreement without an index, with a clear value, a blank purpose or a hit of the asker itself', async () => {
     const { process } = setup();
     const reasonOf = async (over: Partial<EuLiaison.IndexLookup>) => {
-      const result = expectDeadLettered(await process(topics.lookups, lookup(over)), 'INVALID_NOTICE');
+      const result = expectDeadLettered(await process(topics.lookups, lookup(over)), 'INVALID_LOOKUP');
       return result.reason;
     };
     expect(await reasonOf({ asker: 'FR' })).toContain('asker: FR is not a member of be-nl-cross-border');
@@ -278,7 +277,7 @@ describe('the notice processor: index lookups (liaison.lookups)', () => {
   });
 });
 
-describe('the notice processor: policy reviews (liaison.policy.reviews)', () => {
+describe('the record handlers: policy reviews (liaison.policy.reviews)', () => {
   const review = (over: Partial<EuLiaison.PolicyReview> = {}): Named => ({
     name: 'policyReview',
     value: {
@@ -310,7 +309,7 @@ describe('the notice processor: policy reviews (liaison.policy.reviews)', () => 
 
   it('dead-letters a review without a reviewer or with versions that are not versions', async () => {
     const { process } = setup();
-    const result = expectDeadLettered(await process(topics.policyReviews, review({ reviewedBy: ' ', toVersion: 'latest', reportSha256: 'x' })), 'INVALID_NOTICE');
+    const result = expectDeadLettered(await process(topics.policyReviews, review({ reviewedBy: ' ', toVersion: 'latest', reportSha256: 'x' })), 'INVALID_POLICY_REVIEW');
     expect(result.reason).toContain('reviewedBy');
     expect(result.reason).toContain('toVersion: not a policy version');
     expect(result.reason).toContain('reportSha256: not a SHA-256');

@@ -1,0 +1,55 @@
+/**
+ * Where a CPU profile's time went: the functions with the most self time, as a share of the
+ * samples, over the whole profile or a window of it. For profiles written by
+ * `node --cpu-prof --cpu-prof-dir=DIR` (stop the process with SIGTERM).
+ * Usage: node --import tsx bench/cpuprofile-top.ts FILE [FROM_MS TO_MS] [--top N]
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Command } from 'commander';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const program = new Command()
+  .name('cpuprofile-top')
+  .description('the functions with the most self time in a .cpuprofile, over the whole profile or from FROM to TO milliseconds after its start')
+  .argument('<file>', 'a .cpuprofile written by node --cpu-prof')
+  .argument('[from]', 'start of the window, in ms after the profile began')
+  .argument('[to]', 'end of the window, in ms after the profile began')
+  .option('--top <n>', 'how many functions to list', '25')
+  .parse();
+
+const [file, from, to] = program.args as [string, string | undefined, string | undefined];
+const top = Number(program.opts<{ top: string }>().top);
+const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+const window = { from: from === undefined ? -Infinity : Number(from), to: to === undefined ? Infinity : Number(to) };
+
+const selfTime = new Map<string, number>();
+let total = 0;
+let at = 0;
+profile.samples.forEach((id, i) => {
+  const delta = (profile.timeDeltas[i] ?? 0) / 1000;
+  at += delta;
+  if (at < window.from || at > window.to) return;
+  const frame = nodes.get(id)?.callFrame;
+  if (!frame) return;
+  const name = `${frame.functionName || '(anonymous)'} ${frame.url ? `${basename(frame.url)}:${frame.lineNumber + 1}` : ''}`.trim();
+  selfTime.set(name, (selfTime.get(name) ?? 0) + delta);
+  total += delta;
+});
+
+console.log(`${file}: ${Math.round(total)} ms of samples${from === undefined ? '' : ` from ${from} to ${to ?? 'the end'} ms`}`);
+for (const [name, ms] of [...selfTime].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+  console.log(`${((100 * ms) / total).toFixed(1).padStart(5)} %  ${Math.round(ms).toString().padStart(6)} ms  ${name}`);
+}
