@@ -12,7 +12,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { ContractRegistry } from '../shared/registry.ts';
 import { readFromStart, type TopicReader } from '../shared/topic-reader.ts';
 import { topics } from '../shared/topology.ts';
-import { GATEWAY_NAMES } from '../shared/vocabulary.ts';
+import { type AuditAction, GATEWAY_NAMES } from '../shared/vocabulary.ts';
 import { AuditCheckpoints, CHECKPOINT_EVERY, type Permission } from './audit-checkpoints.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
@@ -21,6 +21,9 @@ export interface WrittenEvent {
   event: AuditEvent;
   bytes: Buffer;
 }
+
+/** The action that records a permission delivered: a forward may cite it from then on (rule 11). */
+const FORWARDING_PERMITTED: AuditAction = 'FORWARDING_PERMITTED';
 
 /** Own events kept until read back: a reader stalled for longer reads the rest in full. */
 const WRITTEN_KEPT = 100_000;
@@ -105,7 +108,7 @@ export class AuditFollower {
     while (this.written[0] && this.written[0].event.chain === event.chain && this.written[0].event.sequence <= event.sequence) this.written.shift();
     this.heads.set(event.chain, { sequence: event.sequence, hash: event.hash });
     // Rule 11: a forward may cite a permission only once the gateway delivered it.
-    if (event.action === 'FORWARDING_PERMITTED' && event.origin && event.destination && event.noticeId && event.details.permissionId) {
+    if (event.action === FORWARDING_PERMITTED && event.origin && event.destination && event.noticeId && event.details.permissionId) {
       this.permit({ permissionId: event.details.permissionId, provider: event.origin, grantedTo: event.destination, noticeId: event.noticeId });
     }
     const known = this.verifier.broken;

@@ -237,33 +237,92 @@ function pathText(names: ReadonlyArray<string | number>): string {
   return text;
 }
 
-/** Schema paths (`subjects[].addresses[].street`) made once each: the tag lookup of every leaf allocates nothing. */
-const schemaPaths = new Map<string, Map<string, string>>();
-const childPath = (base: string, child: string): string => {
-  let children = schemaPaths.get(base);
-  if (!children) schemaPaths.set(base, (children = new Map()));
-  let path = children.get(child);
-  if (path === undefined) children.set(child, (path = child === '[]' ? `${base}[]` : base ? `${base}.${child}` : child));
-  return path;
-};
-
 /** Rule 5 (safeguards): the records whose street and postcode go (addresses only to city and country). */
 const ADDRESS_PATH = /addresses\[\]$|recipientAddress$/;
-const isAddressPath = new Map<string, boolean>();
-const addressAt = (schemaPath: string): boolean => {
-  let is = isAddressPath.get(schemaPath);
-  if (is === undefined) isAddressPath.set(schemaPath, (is = ADDRESS_PATH.test(schemaPath)));
-  return is;
-};
 
 function addCounts(to: Record<string, number>, found: Partial<Record<string, number>>): void {
   for (const k in found) to[k] = (to[k] ?? 0) + (found[k] ?? 0);
 }
 
 /**
- * One filtering of a notice: a single walk that builds the copy, leaf by leaf, from the decoded
- * notice, which it never changes (no deep copy first: the copy and the walk were the policy's
- * largest costs in a burst).
+ * What the filter does at each place of the notice schema, compiled once per schema version
+ * (from the contract's data-protection tags): a leaf knows its tag, a record its fields that
+ * hold personal data, and everything without personal data below it is `static` and shared
+ * with the copy as it is. So a filtering walks only where personal data can be, looks up no
+ * tag, and copies a record only when something in it changes (copy on write).
+ */
+type Plan = StaticPlan | LeafPlan | RecordPlan | ListPlan;
+/** Nothing personal below: the copy shares it. */
+interface StaticPlan {
+  kind: 'static';
+}
+/** A string, number or boolean, or a list of them. */
+interface LeafPlan {
+  kind: 'leaf';
+  tag: DataProtectionTag;
+  /** The contract leaves it untagged: personal (fail closed), and its text is scanned. */
+  untagged: boolean;
+}
+interface RecordPlan {
+  kind: 'record';
+  /** The fields with personal data below them, in schema order. */
+  fields: ReadonlyArray<{ name: string; plan: Plan }>;
+  /** Rule 5 (safeguards): an address, whose street and postcode go. */
+  address: boolean;
+  /** It may name a subject (linkedSubjectId), whose treatment it then gets. */
+  linked: boolean;
+}
+interface ListPlan {
+  kind: 'list';
+  items: Plan;
+}
+
+interface Draft {
+  path: string;
+  list: boolean;
+  leaf?: LeafPlan;
+  children: Map<string, Draft>;
+}
+
+const STATIC: StaticPlan = { kind: 'static' };
+const compiled = new WeakMap<ReadonlyMap<string, DataProtectionTag>, RecordPlan>();
+
+/** The notice's plan, from the tags of every leaf (`subjects[].addresses[].street`): made once per schema version. */
+function planOf(policy: Policy): RecordPlan {
+  let plan = compiled.get(policy.tags);
+  if (!plan) compiled.set(policy.tags, (plan = compile(policy.tags, policy.untagged)));
+  return plan;
+}
+
+function compile(tags: ReadonlyMap<string, DataProtectionTag>, untagged: ReadonlySet<string>): RecordPlan {
+  const root: Draft = { path: '', list: false, children: new Map() };
+  for (const [path, tag] of tags) {
+    let node = root;
+    for (const segment of path.split('.')) {
+      const list = segment.endsWith('[]');
+      const name = list ? segment.slice(0, -2) : segment;
+      let child = node.children.get(name);
+      if (!child) node.children.set(name, (child = { path: node.path ? `${node.path}.${segment}` : segment, list, children: new Map() }));
+      node = child;
+    }
+    node.leaf = { kind: 'leaf', tag, untagged: untagged.has(path) };
+  }
+  const plan = planOfDraft(root);
+  if (plan.kind !== 'record') throw new Error('the notice schema holds no personal field');
+  return plan;
+}
+
+function planOfDraft(draft: Draft): Plan {
+  if (draft.leaf) return PERSONAL.includes(draft.leaf.tag) ? draft.leaf : STATIC;
+  const fields = [...draft.children].map(([name, child]) => ({ name, plan: planOfDraft(child) })).filter((f) => f.plan.kind !== 'static');
+  if (fields.length === 0) return STATIC;
+  const record: RecordPlan = { kind: 'record', fields, address: ADDRESS_PATH.test(draft.path), linked: draft.children.has('linkedSubjectId') };
+  return draft.list ? { kind: 'list', items: record } : record;
+}
+
+/**
+ * One filtering of a notice: a walk of the compiled plan over the decoded notice, which it never
+ * changes; the copy shares every part that stays as it is.
  */
 class Filter {
   readonly actions: FieldAction[] = [];
@@ -272,9 +331,11 @@ class Filter {
   /** Where the walk is: the names from the notice down to the value being visited. */
   private readonly at: Array<string | number> = [];
   private readonly unlinked: { disposition: Disposition; rule: string };
+  private readonly plan: RecordPlan;
 
   constructor(private readonly ctx: FilterContext) {
     this.unlinked = unlinkedDisposition(ctx.treatment);
+    this.plan = planOf(ctx.policy);
   }
 
   private act(action: EuLiaison.FieldActionKind, rule: string, detail: string | null = null, ...below: Array<string | number>): void {
@@ -284,10 +345,11 @@ class Filter {
   apply(notice: Notice): Notice {
     const source = notice as unknown as Obj;
     const subjects = (source.subjects as Obj[] | undefined) ?? [];
+    const subjectPlan = this.plan.fields.find((f) => f.name === 'subjects')?.plan;
     const kept: Json[] = [];
     this.at.push('subjects');
     for (let i = 0; i < subjects.length; i += 1) {
-      const subject = subjects[i]!;
+      const subject = subjects[i] as Obj;
       const role = subject.role as SubjectRole;
       const { disposition, rule } = subjectDisposition(this.ctx.treatment, role);
       this.roles.set(String(subject.subjectId), disposition);
@@ -296,91 +358,97 @@ class Filter {
       if (disposition === 'remove') this.act('REMOVED', rule, `data subject with role ${role}`);
       else {
         const s = disposition === 'keep' && this.ctx.treatment.mode === 'safeguards' ? this.dropDerivedDocuments(subject) : subject;
-        kept.push(this.visitObject(s, 'subjects[]', disposition, rule));
+        kept.push(subjectPlan?.kind === 'list' && subjectPlan.items.kind === 'record' ? this.visitObject(s, subjectPlan.items, disposition, rule) : s);
       }
       this.at.pop();
     }
     this.at.pop();
-    const copy: Obj = {};
-    // Own fields only: a record decoded by avsc also enumerates its prototype's methods (clone, toBuffer, …).
-    for (const key of Object.keys(source)) {
-      const value = source[key]!;
-      if (key === 'subjects') copy[key] = kept;
-      else if (isEmpty(value)) copy[key] = Array.isArray(value) ? [] : value;
-      else {
-        this.at.push(key);
-        copy[key] = this.visit(value, key, null, null);
-        this.at.pop();
-      }
+    // Own fields only: a record decoded by avsc also has its prototype's methods (clone, toBuffer, …).
+    const copy: Obj = { ...source, subjects: kept };
+    for (const { name, plan } of this.plan.fields) {
+      const value = source[name];
+      if (name === 'subjects' || value === null || value === undefined) continue;
+      this.at.push(name);
+      copy[name] = this.visit(value, plan, null, null);
+      this.at.pop();
     }
-    copy.subjects = kept;
     // A link to a subject this destination does not get goes with the subject (after the walk, which follows the links).
     for (const list of ['vehicles', 'financial'] as const) {
-      for (const item of (copy[list] as Obj[] | undefined) ?? []) {
-        const linked = item.linkedSubjectId;
-        if (typeof linked === 'string' && this.roles.get(linked) === 'remove') item.linkedSubjectId = null;
-      }
+      const items = copy[list];
+      if (!Array.isArray(items) || !items.some((item) => this.unlinks(item))) continue;
+      copy[list] = items.map((item) => (this.unlinks(item) ? { ...(item as Obj), linkedSubjectId: null } : item));
     }
     return copy as unknown as Notice;
   }
 
-  /** The copy of a value with every leaf under it filtered; `owner` is the disposition of the subject it belongs to. */
-  private visit(value: Json, schemaPath: string, owner: Disposition | null, ownerRule: string | null): Json {
-    if (value === null || value === undefined) return value;
-    if (Array.isArray(value)) {
-      if (value.length === 0 || typeof value[0] !== 'object' || value[0] === null) return this.leafValue(value, schemaPath, owner, ownerRule);
-      const itemPath = childPath(schemaPath, '[]');
-      const out: Json[] = new Array(value.length);
-      for (let i = 0; i < value.length; i += 1) {
-        this.at.push(i);
-        out[i] = this.visit(value[i]!, itemPath, owner, ownerRule);
-        this.at.pop();
-      }
-      return out;
-    }
-    if (typeof value === 'object') return this.visitObject(value, schemaPath, owner, ownerRule);
-    return this.leafValue(value, schemaPath, owner, ownerRule);
+  private unlinks(item: Json): boolean {
+    const linked = (item as Obj | null)?.linkedSubjectId;
+    return typeof linked === 'string' && this.roles.get(linked) === 'remove';
   }
 
-  private visitObject(value: Obj, schemaPath: string, owner: Disposition | null, ownerRule: string | null): Obj {
+  /** The value filtered under its plan: the value itself when nothing in it changes. `owner`: the disposition of the subject it belongs to. */
+  private visit(value: Json, plan: Plan, owner: Disposition | null, ownerRule: string | null): Json {
+    if (value === null || value === undefined) return value;
+    switch (plan.kind) {
+      case 'static':
+        return value;
+      case 'leaf':
+        return this.leafValue(value, plan, owner, ownerRule);
+      case 'record':
+        return this.visitObject(value as Obj, plan, owner, ownerRule);
+      case 'list': {
+        if (!Array.isArray(value)) return value;
+        let out: Json[] | undefined;
+        for (let i = 0; i < value.length; i += 1) {
+          const item = value[i] as Json;
+          this.at.push(i);
+          const after = this.visit(item, plan.items, owner, ownerRule);
+          this.at.pop();
+          if (after !== item) (out ??= value.slice())[i] = after;
+        }
+        return out ?? value;
+      }
+    }
+  }
+
+  private visitObject(value: Obj, plan: RecordPlan, owner: Disposition | null, ownerRule: string | null): Obj {
     let o = owner;
     let r = ownerRule;
-    const linked = value.linkedSubjectId;
-    if (o === null && typeof linked === 'string' && this.roles.has(linked)) {
-      o = this.roles.get(linked)!;
-      r = this.ruleOfRole.get(linked)!;
+    if (plan.linked && o === null) {
+      const linked = value.linkedSubjectId;
+      const disposition = typeof linked === 'string' ? this.roles.get(linked) : undefined;
+      if (disposition !== undefined && typeof linked === 'string') {
+        o = disposition;
+        r = this.ruleOfRole.get(linked) ?? null;
+      }
     }
     // Rule 5 (safeguards): addresses only to city and country.
-    const generalise = this.ctx.treatment.mode === 'safeguards' && addressAt(schemaPath) && Boolean(value.street || value.postcode);
-    if (generalise) this.act('GENERALISED', RULES.thirdCountry, 'to city and country');
-    const out: Obj = {};
-    for (const k of Object.keys(value)) {
-      if (generalise && (k === 'street' || k === 'postcode')) {
-        out[k] = null;
-        continue;
-      }
-      this.at.push(k);
-      out[k] = this.visit(value[k]!, childPath(schemaPath, k), o, r);
-      this.at.pop();
-    }
+    const generalise = plan.address && this.ctx.treatment.mode === 'safeguards' && Boolean(value.street || value.postcode);
+    let out: Obj | undefined;
     if (generalise) {
-      out.street ??= null;
-      out.postcode ??= null;
+      this.act('GENERALISED', RULES.thirdCountry, 'to city and country');
+      out = { ...value, street: null, postcode: null };
     }
-    return out;
+    for (const { name, plan: field } of plan.fields) {
+      if (generalise && (name === 'street' || name === 'postcode')) continue;
+      const before = value[name];
+      if (before === null || before === undefined) continue;
+      this.at.push(name);
+      const after = this.visit(before, field, o, r);
+      this.at.pop();
+      if (after !== before) (out ??= { ...value })[name] = after;
+    }
+    return out ?? value;
   }
 
-  /** A leaf: a string, a number, a boolean, or a list of them; the field is the last name of `at`. */
-  private leafValue(value: Json, schemaPath: string, owner: Disposition | null, ownerRule: string | null): Json {
-    if (isEmpty(value)) return Array.isArray(value) ? [] : value;
-    const leafSchemaPath = Array.isArray(value) ? childPath(schemaPath, '[]') : schemaPath;
-    // A leaf the schema does not tag counts as personal data (fail closed), and its text is scanned.
-    const tag: DataProtectionTag = this.ctx.policy.tags.get(leafSchemaPath) ?? 'identifier';
-    if (!PERSONAL.includes(tag)) return Array.isArray(value) ? value.slice() : value;
-    const after = this.leaf(value, tag, owner, ownerRule);
+  /** A personal leaf: a string, a number, a boolean, or a list of them; the field is the last name of `at`. */
+  private leafValue(value: Json, plan: LeafPlan, owner: Disposition | null, ownerRule: string | null): Json {
+    if (isEmpty(value)) return value;
+    const after = this.leaf(value, plan.tag, owner, ownerRule);
     if (after !== value) return after;
-    if ((this.ctx.policy.untagged.has(leafSchemaPath) || !this.ctx.policy.tags.has(leafSchemaPath)) && tag !== 'free-text') return this.mask(value);
-    return Array.isArray(value) ? value.slice() : value;
+    // A leaf the schema does not tag counts as personal data (fail closed), and its text is scanned.
+    if (plan.untagged && plan.tag !== 'free-text') return this.mask(value);
+    return value;
   }
 
   /**

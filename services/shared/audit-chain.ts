@@ -5,9 +5,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { EuLiaison } from './generated/contract-types.ts';
+import type { AuditAction } from './vocabulary.ts';
 
 export type AuditEvent = EuLiaison.AuditEvent;
-export type AuditFacts = Omit<AuditEvent, 'eventId' | 'chain' | 'sequence' | 'prevHash' | 'hash'>;
+/** What an event records before the chain gives it its place; its action one of the vocabulary's. */
+export type AuditFacts = Omit<AuditEvent, 'eventId' | 'chain' | 'sequence' | 'prevHash' | 'hash' | 'action'> & { action: AuditAction };
 
 export const GENESIS = '0'.repeat(64);
 

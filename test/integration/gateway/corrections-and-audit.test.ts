@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { AuditChain } from '../../../services/shared/audit-chain.ts';
+import { AuditChain, type AuditFacts } from '../../../services/shared/audit-chain.ts';
 import { verifyAuditLog } from '../../../services/shared/audit-log.ts';
 import { PROJECT_ROOT } from '../../../services/shared/connection.ts';
 import { loadContract } from '../../../services/shared/contract.ts';
@@ -55,7 +55,7 @@ describe('the audit trail', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
     const chain = new AuditChain('gateway-test');
-    const facts = (outcome: string) => ({
+    const facts = (outcome: string): AuditFacts => ({
       at: Date.now(), actor: 'gateway-test', action: 'DELIVERY_DECISION', noticeId: randomUUID(), caseRef: 'ANR-2026-0042',
       origin: 'BE', destination: 'NL', outcome, rules: ['rule-1-legal-basis'], details: {}, policyVersion: 'test',
     });
