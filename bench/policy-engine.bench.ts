@@ -4,7 +4,8 @@
  * Run: make bench
  */
 import { bench, describe } from 'vitest';
-import { decide, loadPolicy } from '../services/policy/index.ts';
+import { decide, FilterMemo, loadPolicy } from '../services/policy/index.ts';
+import { decide as referenceDecide, FilterMemo as ReferenceMemo } from '../test/support/reference-engine.ts';
 import { notice, suspect, victim, witness } from '../test/fixtures/notices.ts';
 
 const policy = loadPolicy();
@@ -31,5 +32,19 @@ describe('policy decision per destination', () => {
   });
   bench('blocked, no agreement (FR→US)', () => {
     decide(policy, keys, { notice: cocaine, origin: 'FR', destination: 'US', now });
+  });
+});
+
+// The compiled filter against the generic walk it replaced (test/support/reference-engine.ts),
+// on one notice to every destination of the demo's mix, memo shared as the gateway shares it.
+describe('one notice to eight destinations: compiled filter vs the generic walk', () => {
+  const destinations = ['NL', 'FR', 'LU', 'DE', 'US', 'CO', 'ES', 'IT'];
+  bench('compiled filter (the engine)', () => {
+    const memo = new FilterMemo();
+    for (const destination of destinations) decide(policy, keys, { notice: cocaine, origin: 'BE', destination, now }, memo);
+  });
+  bench('generic walk (the reference)', () => {
+    const memo = new ReferenceMemo();
+    for (const destination of destinations) referenceDecide(policy, keys, { notice: cocaine, origin: 'BE', destination, now }, memo);
   });
 });

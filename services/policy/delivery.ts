@@ -5,7 +5,8 @@
  * data protection officer (rule 5, derogation), as the records the destination would read.
  */
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
-import { actionsForRecipient, type Copy, decide, type Decision, FilterMemo, type PseudonymKey } from './engine.ts';
+import { actionsForRecipient, decide, type Decision, type PseudonymKey } from './engine.ts';
+import { type Copy, FilterMemo } from './filter.ts';
 import type { Policy } from './policy.ts';
 
 type Notice = EuLiaison.Notice;

@@ -10,22 +10,18 @@ export {
   blockingRule,
   chooseAgreement,
   decide,
-  FilterMemo,
   isMember,
-  pseudonym,
-  RULES,
   type Blocked,
-  type Copy,
   type Decision,
   type Delivered,
   type Held,
-  type Treatment,
-  treatmentKey,
   type DecisionInput,
   type DeliveryStatus,
   type PseudonymKey,
-  type RuleName,
 } from './engine.ts';
+export { type Copy, FilterMemo, pseudonym } from './filter.ts';
+export { RULES, type RuleName } from './rules.ts';
+export { type Mode, type Treatment, treatmentKey } from './treatment.ts';
 export { deliveriesOf, noticeCopyOf, type DestinationDelivery } from './delivery.ts';
 export { isNoticeId, validateNotice, type Rejection, type RejectionCode } from './validation.ts';
 export { loadLimits, MAX_RECORD_BYTES, NUMBER_RANGES, rangeOf, RecordBounds, type Limits } from './notice-bounds.ts';

@@ -4,7 +4,7 @@
  * is blocked or held, and what the origin's report says.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pseudonym } from '../../../services/policy/engine.ts';
+import { pseudonym } from '../../../services/policy/filter.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { contact, notice, person, suspect, victim, witness } from '../../fixtures/notices.ts';
 import { exchange, type Exchange, newGatewayGroup, type RunningGateway, startGateway, testKeys } from '../../support/flow.ts';

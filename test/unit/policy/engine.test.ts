@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../../services/shared/contract.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import fc from 'fast-check';
-import { chooseAgreement, decide, type Decision, type DecisionInput, FilterMemo, pseudonym, type Treatment, treatmentKey } from '../../../services/policy/engine.ts';
+import { chooseAgreement, decide, type Decision, type DecisionInput } from '../../../services/policy/engine.ts';
+import { FilterMemo, pseudonym } from '../../../services/policy/filter.ts';
+import { type Treatment, treatmentKey } from '../../../services/policy/treatment.ts';
 import { loadPolicy } from '../../../services/policy/policy.ts';
 import { contact, notice, person, suspect, victim, witness } from '../../fixtures/notices.ts';
 
