@@ -10,6 +10,7 @@ import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { dateDeclared, type Declared, declaredBySubject, DeclaredMasker, nameDeclared, numberDeclared, streetDeclared } from './declared-identifiers.ts';
 import { type Masked, maskIdentifiers } from './free-text.ts';
 import type { Agreement, Policy, SubjectRole } from './policy.ts';
+import { type LeafPlan, type Plan, planOf, type RecordPlan } from './filter-plan.ts';
 import { RULES } from './rules.ts';
 import { type Disposition, isThirdCountry, type Mode, subjectDisposition, type Treatment, treatmentKey, treatmentOf, unlinkedDisposition } from './treatment.ts';
 
@@ -22,8 +23,6 @@ export interface Copy {
   notice: Notice;
   fieldActions: FieldAction[];
 }
-
-const PERSONAL: readonly DataProtectionTag[] = ['identifier', 'quasi-identifier', 'special-category', 'free-text'];
 
 interface FilterContext {
   policy: Policy;
@@ -54,87 +53,8 @@ function pathText(names: ReadonlyArray<string | number>): string {
   return text;
 }
 
-/** Rule 5 (safeguards): the records whose street and postcode go (addresses only to city and country). */
-const ADDRESS_PATH = /addresses\[\]$|recipientAddress$/;
-
 function addCounts(to: Record<string, number>, found: Partial<Record<string, number>>): void {
   for (const k in found) to[k] = (to[k] ?? 0) + (found[k] ?? 0);
-}
-
-/**
- * What the filter does at each place of the notice schema, compiled once per schema version
- * (from the contract's data-protection tags): a leaf knows its tag, a record its fields that
- * hold personal data, and everything without personal data below it is `static` and shared
- * with the copy as it is. So a filtering walks only where personal data can be, looks up no
- * tag, and copies a record only when something in it changes (copy on write).
- */
-type Plan = StaticPlan | LeafPlan | RecordPlan | ListPlan;
-/** Nothing personal below: the copy shares it. */
-interface StaticPlan {
-  kind: 'static';
-}
-/** A string, number or boolean, or a list of them. */
-interface LeafPlan {
-  kind: 'leaf';
-  tag: DataProtectionTag;
-  /** The contract leaves it untagged: personal (fail closed), and its text is scanned. */
-  untagged: boolean;
-}
-interface RecordPlan {
-  kind: 'record';
-  /** The fields with personal data below them, in schema order. */
-  fields: ReadonlyArray<{ name: string; plan: Plan }>;
-  /** Rule 5 (safeguards): an address, whose street and postcode go. */
-  address: boolean;
-  /** It may name a subject (linkedSubjectId), whose treatment it then gets. */
-  linked: boolean;
-}
-interface ListPlan {
-  kind: 'list';
-  items: Plan;
-}
-
-interface Draft {
-  path: string;
-  list: boolean;
-  leaf?: LeafPlan;
-  children: Map<string, Draft>;
-}
-
-const STATIC: StaticPlan = { kind: 'static' };
-const compiled = new WeakMap<ReadonlyMap<string, DataProtectionTag>, RecordPlan>();
-
-/** The notice's plan, from the tags of every leaf (`subjects[].addresses[].street`): made once per schema version. */
-function planOf(policy: Policy): RecordPlan {
-  let plan = compiled.get(policy.tags);
-  if (!plan) compiled.set(policy.tags, (plan = compile(policy.tags, policy.untagged)));
-  return plan;
-}
-
-function compile(tags: ReadonlyMap<string, DataProtectionTag>, untagged: ReadonlySet<string>): RecordPlan {
-  const root: Draft = { path: '', list: false, children: new Map() };
-  for (const [path, tag] of tags) {
-    let node = root;
-    for (const segment of path.split('.')) {
-      const list = segment.endsWith('[]');
-      const name = list ? segment.slice(0, -2) : segment;
-      let child = node.children.get(name);
-      if (!child) node.children.set(name, (child = { path: node.path ? `${node.path}.${segment}` : segment, list, children: new Map() }));
-      node = child;
-    }
-    node.leaf = { kind: 'leaf', tag, untagged: untagged.has(path) };
-  }
-  const plan = planOfDraft(root);
-  if (plan.kind !== 'record') throw new Error('the notice schema holds no personal field');
-  return plan;
-}
-
-function planOfDraft(draft: Draft): Plan {
-  if (draft.leaf) return PERSONAL.includes(draft.leaf.tag) ? draft.leaf : STATIC;
-  const fields = [...draft.children].map(([name, child]) => ({ name, plan: planOfDraft(child) })).filter((f) => f.plan.kind !== 'static');
-  if (fields.length === 0) return STATIC;
-  const record: RecordPlan = { kind: 'record', fields, address: ADDRESS_PATH.test(draft.path), linked: draft.children.has('linkedSubjectId') };
-  return draft.list ? { kind: 'list', items: record } : record;
 }
 
 /**
