@@ -175,7 +175,7 @@ export interface SubjectLike {
   phoneNumbers?: string[];
   emailAddresses?: string[];
   documents?: Array<{ number: string | null }>;
-  addresses?: Array<{ street: string | null }>;
+  addresses?: Array<{ street: string | null; postcode?: string | null }>;
 }
 
 /** Everything a subject's structured fields declare, as patterns. */
@@ -201,7 +201,7 @@ export function declaredBySubject(s: SubjectLike): Declared[] {
   for (const phone of s.phoneNumbers ?? []) out.push(...phoneDeclared(phone));
   for (const email of s.emailAddresses ?? []) out.push(...emailDeclared(email));
   for (const d of s.documents ?? []) out.push(...numberDeclared(d.number));
-  for (const a of s.addresses ?? []) if (a.street) out.push(...streetDeclared(a.street));
+  for (const a of s.addresses ?? []) if (a.street) out.push(...streetDeclared(a.street, a.postcode));
   return out;
 }
 
@@ -221,19 +221,82 @@ export function nameDeclared(value: string | null | undefined): Declared[] {
   });
 }
 
-export function streetDeclared(street: string): Declared[] {
-  return memo(`street\u0000${street}`, () => buildStreet(street));
+export function streetDeclared(street: string, postcode?: string | null): Declared[] {
+  return memo(`street\u0000${street}\u0000${postcode ?? ''}`, () => buildStreet(street, postcode ?? null));
 }
 
-function buildStreet(street: string): Array<Omit<Declared, 'regex'>> {
+/**
+ * Street-type words (folded) and how people shorten them: a word ending in one (Kribbestraat,
+ * Hauptstraße, Turnhoutsebaan) or being one (avenue, rue, calle) matches its usual abbreviations.
+ */
+const STREET_TYPES: Array<[suffix: string, written: string]> = [
+  ['straat', '(?:straat|str\\.?)'],
+  ['steenweg', '(?:steenweg|stwg\\.?|stw\\.?|stnwg\\.?)'],
+  ['laan', '(?:laan|ln\\.?)'],
+  ['plein', '(?:plein|pln\\.?|pl\\.?)'],
+  ['straße', '(?:straße|strasse|str\\.?)'],
+  ['strasse', '(?:straße|strasse|str\\.?)'],
+  ['platz', '(?:platz|pl\\.?)'],
+  ['allee', '(?:allee|al\\.?)'],
+  ['gasse', '(?:gasse|g\\.)'],
+  ['avenue', '(?:avenue|av(?:e|n)?\\.?)'],
+  ['boulevard', '(?:boulevard|bd\\.?|bld\\.?|blvd\\.?|boul\\.?)'],
+  ['chaussee', '(?:chaussee|chee\\.?|ch\\.)'],
+  ['place', '(?:place|pl\\.?)'],
+  ['rue', '(?:rue|r\\.)'],
+  ['route', '(?:route|rte\\.?)'],
+  ['square', '(?:square|sq\\.?)'],
+  ['impasse', '(?:impasse|imp\\.?)'],
+  ['faubourg', '(?:faubourg|fbg\\.?)'],
+  ['calle', '(?:calle|c\\/|c\\.)'],
+  ['avenida', '(?:avenida|avda\\.?|av\\.?)'],
+  ['plaza', '(?:plaza|pza\\.?|pl\\.?)'],
+  ['paseo', '(?:paseo|p[o\u00ba]\\.?)'],
+  ['piazza', '(?:piazza|p\\.?zz?a|p\\.)'],
+  ['viale', '(?:viale|v\\.le)'],
+  ['corso', '(?:corso|c\\.so)'],
+  ['via', '(?:via|v\\.)'],
+  ['street', '(?:street|st\\.?)'],
+  ['road', '(?:road|rd\\.?)'],
+];
+const TYPE_WORDS = new Set(STREET_TYPES.map(([t]) => t));
+
+/** One folded word of a street name as a pattern: `kribbestraat` → `kribbe(?:straat|str\.?)`, `sint-jansplein` with a hyphen, a space or neither. */
+function streetWord(word: string): { source: string; stem: string } {
+  for (const [suffix, written] of STREET_TYPES) {
+    if (word === suffix) return { source: written, stem: '' };
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3 && !['rue', 'via', 'place', 'route', 'road', 'street'].includes(suffix)) {
+      const stem = word.slice(0, -suffix.length);
+      // Brusselsesteenweg, Brusselse Steenweg, Brusselse-Steenweg, Brusselsestwg.
+      return { source: `${stem.split('-').map(escape).join('[\\s-]?')}[\\s-]?${written}`, stem };
+    }
+  }
+  return { source: word.split('-').map(escape).join('[\\s-]?'), stem: word };
+}
+
+function buildStreet(street: string, postcode: string | null): Array<Omit<Declared, 'regex'>> {
   const raw = fold(street).split(/\s+/).filter(Boolean);
-  const words = raw.map(escape);
-  if (words.join('').length < 5) return [];
+  if (raw.join('').length < 5) return [];
   const name = raw.filter((w) => !/\d/.test(w));
-  const anchor = { text: name[0] ?? raw[0]! };
-  const out: Array<Omit<Declared, 'regex'>> = [{ kind: 'address', pattern: `${B}${words.join('\\s+')}${E}`, anchor }];
-  // The street without its number ("Kribbestraat" of "Kribbestraat 3").
-  if (name.length && name.length < raw.length && name.join('').length >= 6) out.push({ kind: 'address', pattern: `${B}${name.map(escape).join('\\s+')}${E}`, anchor });
+  const numbers = raw.filter((w) => /\d/.test(w));
+  // What every written form contains: the longest stem of the name that is not a street type (kribbe, turnhoutse, louise).
+  const stems = name.flatMap((w) => streetWord(w).stem.split('-')).filter((w) => w.length >= 3 && !TYPE_WORDS.has(w));
+  const anchor = { text: stems.length ? longest(stems) : (name[0] ?? raw[0]!) };
+  // 46B as 46B, 46 b or 46-B; 3 bus 2 as written.
+  const number = numbers.map((n) => n.replace(/^(\d+)([a-z])$/, '$1[\\s-]?$2')).join('\\s*');
+  const words = name.map((w) => streetWord(w).source);
+  const nameSource = words.join('[\\s,.]*');
+  // A postcode (and the city after it) that follows the street goes with it: `Kribbestr. 46B, 2000 Antwerpen`.
+  const tail = postcode ? `(?:\\s*,?\\s*(?:[a-z]{1,2}-)?${escape(fold(postcode))}(?:\\s+[${WORD}]+(?:-[${WORD}]+)*)?)?` : '';
+  const out: Array<Omit<Declared, 'regex'>> = [];
+  if (numbers.length && name.length) {
+    // Name then number (Kribbestraat 46B), number then name (46B Kribbestraat, 12 av. Louise, 12, rue de la Loi).
+    out.push({ kind: 'address', pattern: `${B}(?:${nameSource}\\s*,?\\s*(?:n[o\u00b0]\\.?\\s*|nr\\.?\\s*)?${number}|${number}\\s*,?\\s*${nameSource})${E}${tail}`, anchor });
+  } else {
+    out.push({ kind: 'address', pattern: `${B}${raw.map((w) => (/\d/.test(w) ? escape(w) : streetWord(w).source)).join('\\s+')}${E}${tail}`, anchor });
+  }
+  // The street without its number ("Kribbestraat" of "Kribbestraat 3", "Kribbestr.").
+  if (name.length && name.length < raw.length && name.join('').length >= 6) out.push({ kind: 'address', pattern: `${B}${nameSource}${E}`, anchor });
   return out;
 }
 

@@ -7,6 +7,7 @@
 import type { EuLiaison } from '../shared/generated/contract-types.ts';
 import { actionsForRecipient, decide, type Decision, type PseudonymKey } from './engine.ts';
 import { type Copy, FilterMemo } from './filter.ts';
+import { isThirdCountry } from './treatment.ts';
 import type { Policy } from './policy.ts';
 
 type Notice = EuLiaison.Notice;
@@ -45,7 +46,7 @@ export function noticeCopyOf(policy: Policy, notice: Notice, origin: string, d: 
     deliveredAt: now,
     expiresAt: d.expiresAt,
     part: copy.part,
-    fieldActions: actionsForRecipient(copy.fieldActions),
+    fieldActions: actionsForRecipient(copy.fieldActions, isThirdCountry(policy, d.destination)),
     notice: copy.notice,
   };
 }

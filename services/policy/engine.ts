@@ -114,11 +114,23 @@ export function chooseAgreement(policy: Policy, notice: Notice, origin: string, 
 }
 
 /**
- * What a copy tells its recipient about what was withheld: which fields, never who (a removed
- * subject's role would say that a witness or a victim exists).
+ * What a copy tells its recipient about what was withheld: which fields, never who. A removed
+ * subject's role shows in its detail and in its rule (rule 4 removes victims and witnesses, rule
+ * 5 or 1 everyone else), and in the rule that removed what was linked to it (a vehicle, an
+ * account): the recipient sees one rule for every removed subject, whatever its role, the rule
+ * that removes any subject in this copy's mode (rule 5 in a third country, rule 1 in the EU).
+ * A pseudonymised subject keeps its role in the copy, so its rule-4 actions say nothing more.
  */
-export function actionsForRecipient(actions: FieldAction[]): FieldAction[] {
-  return actions.map((a) => (/^subjects\[\d+\]$/.test(a.path) && a.action === 'REMOVED' ? { ...a, detail: 'data subject withheld under the agreement' } : a));
+export function actionsForRecipient(actions: FieldAction[], third: boolean): FieldAction[] {
+  const withheld = third ? RULES.thirdCountry : RULES.legalBasis;
+  const removed = new Set<string>();
+  for (const a of actions) if (a.action === 'REMOVED' && /^subjects\[\d+\]$/.test(a.path)) removed.add(a.path);
+  return actions.map((a) => {
+    if (removed.has(a.path)) return { ...a, rule: withheld, detail: 'data subject withheld under the agreement' };
+    // Rule 4 removing anything else in a third-country copy: a vehicle, an account… of a removed victim or witness.
+    if (third && a.rule === RULES.victimsWitnesses) return { ...a, rule: withheld };
+    return a;
+  });
 }
 
 function rulesOf(base: string[], actions: FieldAction[]): string[] {

@@ -194,15 +194,11 @@ class Filter {
    * YY.MM.DD-…) does not go either.
    */
   private dropDerivedDocuments(subject: Obj): Obj {
-    const dob = typeof subject.dateOfBirth === 'string' ? /^(\d{2})(\d{2})-(\d{2})-(\d{2})$/.exec(subject.dateOfBirth) : null;
-    if (!dob || !Array.isArray(subject.documents)) return subject;
-    const [, , yy, mm, dd] = dob as unknown as [string, string, string, string, string];
-    const forms = [`${yy}${mm}${dd}`, `${dd}${mm}${yy}`];
+    if (typeof subject.dateOfBirth !== 'string' || !Array.isArray(subject.documents)) return subject;
     const documents = subject.documents as Obj[];
     const keep: Json[] = [];
     documents.forEach((d, j) => {
-      const digits = String(d.number ?? '').replace(/\D/g, '');
-      if (forms.some((f) => digits.includes(f))) this.act('REMOVED', RULES.thirdCountry, 'carries the date of birth', 'documents', j);
+      if (carriesDateOfBirth(d.number as string | null, subject.dateOfBirth as string)) this.act('REMOVED', RULES.thirdCountry, 'carries the date of birth', 'documents', j);
       else keep.push(d);
     });
     return keep.length === documents.length ? subject : { ...subject, documents: keep };
@@ -264,6 +260,18 @@ class Filter {
     }
     return value;
   }
+}
+
+/**
+ * Rule 5, a derived identifier is the identifier: does this document number contain the full
+ * date of birth (a Belgian national register number, YYMMDD…, or DDMMYY…)?
+ */
+export function carriesDateOfBirth(number: string | null | undefined, dateOfBirth: string | null | undefined): boolean {
+  const dob = dateOfBirth ? /^\d{2}(\d{2})-(\d{2})-(\d{2})$/.exec(dateOfBirth) : null;
+  if (!dob || !number) return false;
+  const [, yy, mm, dd] = dob as unknown as [string, string, string, string];
+  const digits = number.replace(/\D/g, '');
+  return digits.includes(`${yy}${mm}${dd}`) || digits.includes(`${dd}${mm}${yy}`);
 }
 
 /** Does the copy still carry personal data (a non-empty identifier, quasi-identifier or special field)? */
@@ -335,8 +343,10 @@ function withheldDeclarations(t: Treatment, notice: Notice): Declared[] {
     disposition.set(s.subjectId, d);
     if (d !== 'keep') out.push(...declaredBySubject(s));
     else if (t.mode === 'safeguards') {
-      for (const a of s.addresses) if (a.street) out.push(...streetDeclared(a.street));
+      // What rule 5 generalises or drops from a kept subject: street and postcode, the full date of birth, and every number that carries it.
+      for (const a of s.addresses) if (a.street) out.push(...streetDeclared(a.street, a.postcode));
       if (s.dateOfBirth && s.dateOfBirth.length > 4) out.push(...dateDeclared(s.dateOfBirth));
+      for (const d of s.documents) if (carriesDateOfBirth(d.number, s.dateOfBirth)) out.push(...numberDeclared(d.number));
     }
   }
   const unlinked = unlinkedDisposition(t).disposition;
@@ -344,7 +354,7 @@ function withheldDeclarations(t: Treatment, notice: Notice): Declared[] {
   for (const f of notice.financial) if (dispositionOf(disposition, unlinked, f.linkedSubjectId) !== 'keep') out.push(...numberDeclared(f.value), ...nameDeclared(f.holderName));
   for (const p of notice.parcels) {
     if (unlinked !== 'keep') out.push(...numberDeclared(p.trackingNumber), ...nameDeclared(p.senderName), ...nameDeclared(p.recipientName));
-    if ((unlinked !== 'keep' || t.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street));
+    if ((unlinked !== 'keep' || t.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street, p.recipientAddress.postcode));
   }
   return out;
 }

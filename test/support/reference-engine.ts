@@ -12,6 +12,7 @@ import type { EuLiaison } from '../../services/shared/generated/contract-types.t
 import type { DataProtectionTag } from '../../services/shared/contract.ts';
 import { dateDeclared, type Declared, declaredBySubject, DeclaredMasker, nameDeclared, numberDeclared, streetDeclared } from '../../services/policy/declared-identifiers.ts';
 import { type Masked, maskIdentifiers } from '../../services/policy/free-text.ts';
+import { carriesDateOfBirth } from '../../services/policy/filter.ts';
 import { type Agreement, CLASSIFICATIONS, type Policy, type SubjectRole } from '../../services/policy/policy.ts';
 
 type Notice = EuLiaison.Notice;
@@ -534,8 +535,10 @@ function withheldDeclarations(t: Treatment, notice: Notice): Declared[] {
     disposition.set(s.subjectId, d);
     if (d !== 'keep') out.push(...declaredBySubject(s));
     else if (t.mode === 'safeguards') {
-      for (const a of s.addresses) if (a.street) out.push(...streetDeclared(a.street));
+      for (const a of s.addresses) if (a.street) out.push(...streetDeclared(a.street, a.postcode));
       if (s.dateOfBirth && s.dateOfBirth.length > 4) out.push(...dateDeclared(s.dateOfBirth));
+      // Mirrors a change of meaning made after the compilation (issue of lawful delivery): derived documents are declared.
+      for (const d of s.documents) if (carriesDateOfBirth(d.number, s.dateOfBirth)) out.push(...numberDeclared(d.number));
     }
   }
   const unlinked = unlinkedDisposition(t).disposition;
@@ -543,7 +546,7 @@ function withheldDeclarations(t: Treatment, notice: Notice): Declared[] {
   for (const f of notice.financial) if (dispositionOf(disposition, unlinked, f.linkedSubjectId) !== 'keep') out.push(...numberDeclared(f.value), ...nameDeclared(f.holderName));
   for (const p of notice.parcels) {
     if (unlinked !== 'keep') out.push(...numberDeclared(p.trackingNumber), ...nameDeclared(p.senderName), ...nameDeclared(p.recipientName));
-    if ((unlinked !== 'keep' || t.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street));
+    if ((unlinked !== 'keep' || t.mode === 'safeguards') && p.recipientAddress?.street) out.push(...streetDeclared(p.recipientAddress.street, p.recipientAddress.postcode));
   }
   return out;
 }

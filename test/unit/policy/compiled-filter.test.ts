@@ -43,13 +43,14 @@ const parties = [...policy.parties.keys()];
 function randomNotice(random: () => number): Notice {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const drawn = loadContract().types.notice.random() as unknown as Notice; // avsc types random() as a Type; it is a value of the schema
-  const subjects = drawn.subjects.slice(0, 4).map((s, i) => ({
-    ...s,
-    subjectId: `S${i}`,
-    role: pick(ROLES),
-    dateOfBirth: random() < 0.7 ? `19${String(50 + Math.floor(random() * 50))}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}` : s.dateOfBirth,
-    documents: s.documents.map((d) => (random() < 0.3 ? { ...d, number: `85.07.30-033.61` } : d)),
-  }));
+  const subjects = drawn.subjects.slice(0, 4).map((s, i) => {
+    const [yy, mm, dd] = [String(50 + Math.floor(random() * 50)), `0${1 + Math.floor(random() * 9)}`, `1${Math.floor(random() * 9)}`];
+    const dateOfBirth = random() < 0.7 ? `19${yy}-${mm}-${dd}` : s.dateOfBirth;
+    // A national register number carries the date of birth: rule 5 drops it, and rule 7 masks it where it reappears.
+    const documents = s.documents.map((d) => (random() < 0.3 ? { ...d, number: `${yy}.${mm}.${dd}-033.61` } : d));
+    const summary = documents[0] && random() < 0.5 ? ` NRN ${documents[0].number}` : '';
+    return { ...s, subjectId: `S${i}`, role: pick(ROLES), dateOfBirth, documents, remarks: `${s.remarks ?? ''}${summary}` };
+  });
   const link = <T extends { linkedSubjectId: string | null }>(item: T): T => ({ ...item, linkedSubjectId: random() < 0.6 && subjects.length > 0 ? `S${Math.floor(random() * subjects.length)}` : item.linkedSubjectId });
   return {
     ...drawn,

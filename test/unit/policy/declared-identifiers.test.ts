@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { declaredBySubject, DeclaredMasker, nationalNumber } from '../../../services/policy/declared-identifiers.ts';
 import { actionsForRecipient, decide } from '../../../services/policy/engine.ts';
+import { deliveriesOf } from '../../../services/policy/delivery.ts';
 import { loadPolicy, type Policy } from '../../../services/policy/policy.ts';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
 import { notice, person } from '../../fixtures/notices.ts';
@@ -75,7 +76,13 @@ describe('what a notice declares is masked wherever it reappears (rule 7)', () =
     expect(copy.vehicles[0]).toMatchObject({ licencePlate: null, linkedSubjectId: null });
     // The origin learns which subject was removed and why; the copy does not say it was a victim.
     expect(decision.fieldActions.find((a) => a.path === 'subjects[1]')!.detail).toBe('data subject with role VICTIM');
-    expect(actionsForRecipient(decision.fieldActions).find((a) => a.path === 'subjects[1]')!.detail).toBe('data subject withheld under the agreement');
+    const told = actionsForRecipient(decision.fieldActions, true);
+    expect(told.find((a) => a.path === 'subjects[1]')).toMatchObject({ detail: 'data subject withheld under the agreement', rule: 'rule-5-third-country' });
+    // Nor does any rule: rule 4 removes only victims and witnesses, so it would say one existed (the subject, its plate).
+    expect(told.map((a) => a.rule)).not.toContain('rule-4-victims-witnesses');
+    const [delivered] = deliveriesOf(policy, keys, n, 'BE', ['US'], now);
+    expect(delivered!.deliver.flatMap((c) => c.fieldActions).map((a) => a.rule)).not.toContain('rule-4-victims-witnesses');
+    expect(delivered!.decision.fieldActions.map((a) => a.rule)).toContain('rule-4-victims-witnesses'); // the origin's report still says why
   });
 
   it('scans a string field the schema does not tag (fail closed)', () => {

@@ -10,6 +10,14 @@ describe('free-text identifiers (rule 7)', () => {
     ['paid from BE71 0961 2345 6769 on Monday', 'iban', 'BE71 0961 2345 6769'],
     ['account NL91ABNA0417164300', 'iban', 'NL91ABNA0417164300'],
     ['called +32 470 12 34 56 twice', 'phone', '+32 470 12 34 56'],
+    // The classes of the lawful-delivery review: a German mobile in national notation (also where its groups read as times),
+    // a plate with spaces, a date of birth after a degree sign, a number introduced by words, a register number without separators.
+    ['German mobile 0170 7279 9200 in the car', 'phone', '0170 7279 9200'],
+    ['met 0151 1451 0941 at the quay', 'phone', '0151 1451 0941'],
+    ['plate 2 GGY 985 near Hasselt', 'licence-plate', '2 GGY 985'],
+    ['the courier (°1992-11-28) from Genk', 'date-of-birth', '1992-11-28'],
+    ['travels on P1234567X since May', 'document-number', 'P1234567X'],
+    ['NRN 85073003328 in the file', 'document-number', '85073003328'],
     ['burner 0031 6 12345678', 'phone', '0031 6 12345678'],
     ['Dutch mobile 06-12345678', 'phone', '06-12345678'],
     ['Belgian landline 03/123.45.67', 'phone', '03/123.45.67'],
@@ -53,6 +61,9 @@ describe('free-text identifiers (rule 7)', () => {
     ['a date that is not a date of birth', 'Seized on 14/03/2026, analysed on 3 januari 2027'],
     ['large amounts with spaces', 'EUR 250 000 000 laundered, 621 kg seized'],
     ['an ordinary English sentence with at and dot', 'We met at the port; the dot on the map is Zeebrugge'],
+    ['a list of clock times', 'Patrol passed at 0930 1015 1130'],
+    ['a container, an IMO number, a PV and an amount in one sentence', 'Container MSCU1234565 discharged at Antwerp terminal 1700 on 12 November, 1.250 kg cocaine, PV 12.345/2026, case ANR-2026-0042, EUR 48,500 seized'],
+    ['initials that are not names', 'Plan B. The team left; Scheldt Fruit Import B.V. paid U.S. customs'],
   ])('leaves alone %s', (_what, text) => {
     expect(kinds(text)).toEqual([]);
   });
