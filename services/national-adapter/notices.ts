@@ -5,7 +5,7 @@
  * its country's principal.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { deliveriesOf, foreignReferences, isNoticeId, type Policy, validateNotice } from '../policy/index.ts';
+import { deliveriesOf, foreignReferences, isNoticeId, MAX_RECORD_BYTES, type Policy, validateNotice } from '../policy/index.ts';
 import type { Caller } from '../shared/api-keys.ts';
 import type { Contract } from '../shared/contract.ts';
 import type { Database } from '../shared/database.ts';
@@ -34,6 +34,9 @@ export function noticeIdFor(country: string, idempotencyKey: string): string {
   const variant = ((parseInt(h.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/** What the gateway counts as reached by a notice: a copy delivered, filtered, or held for the DPO. */
+const REACHED: readonly EuLiaison.DeliveryStatus[] = ['DELIVERED', 'DELIVERED_FILTERED', 'HELD_FOR_REVIEW'];
 
 const bodyHash = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
@@ -79,10 +82,25 @@ export class NoticeDesk {
     checkOrigin(caller, draft);
     const now = this.options.now();
     const notice = await this.prepare(caller, draft, draft.noticeId ?? randomUUID(), now, (n) => n);
+    // Every check a submission makes: the record within what the gateway reads (the wire format adds 5 bytes).
+    const bytes = this.options.contract.types.notice.toBuffer(notice).length + 5;
+    if (bytes > MAX_RECORD_BYTES) throw new ApiError(413, 'too-large', [`body: ${bytes} bytes encoded, above ${MAX_RECORD_BYTES}`]);
     const key = randomBytes(32);
-    const deliveries = deliveriesOf(policy, () => key, notice, caller.country, notice.recipients, now);
+    const deliveries = deliveriesOf(policy, () => key, notice, caller.country, await this.destinationsOf(notice), now);
     logger.info('notice previewed', { noticeId: notice.noticeId, origin: caller.country, caller: caller.id, destinations: deliveries.length });
     return previewOf(notice, caller.country, policy.version, now, deliveries);
+  }
+
+  /**
+   * The destinations the gateway decides for this notice: its recipients and, for a correction,
+   * every earlier recipient of the notice it corrects (rule 12), as the gateway reads them from
+   * its ledger (a copy delivered, filtered or held).
+   */
+  private async destinationsOf(notice: Notice): Promise<string[]> {
+    if (notice.correction === null) return notice.recipients;
+    const earlier = await this.options.state().store.view(notice.correction.of);
+    const reached = (earlier?.destinations ?? []).filter((d) => REACHED.includes(d.status)).map((d) => d.destination);
+    return [...new Set([...reached, ...notice.recipients])];
   }
 
   async status(caller: Caller, noticeId: string): Promise<StatusView> {

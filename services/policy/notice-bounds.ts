@@ -90,6 +90,15 @@ interface Bound {
  * The bounds of one top-level record of the contract. `fieldBound(record, field)` gives what
  * the JSON Schema of the API states; `check(value)` applies it to a decoded record.
  */
+/** The problems of a record's bounds, and whether a list or a text is over its size (whose items are then not worth examining). */
+export class BoundsProblems extends ProblemList {
+  oversized = false;
+}
+
+const oversized = (problems: ProblemList): void => {
+  if (problems instanceof BoundsProblems) problems.oversized = true;
+};
+
 export class RecordBounds {
   private readonly named = new Map<string, AvroSchema>();
   private readonly bounds = new WeakMap<AvroSchema, Bound>();
@@ -123,7 +132,7 @@ export class RecordBounds {
   }
 
   /** Every string too long, array too long or number out of range, by path: at most `limits.problems`. */
-  check(value: unknown, problems = new ProblemList(this.limits.problems)): ProblemList {
+  check(value: unknown, problems = new BoundsProblems(this.limits.problems)): BoundsProblems {
     this.walk(this.schema, value, null, undefined, problems);
     return problems;
   }
@@ -173,6 +182,7 @@ export class RecordBounds {
         const max = bound?.items ?? this.limits.defaults.items;
         if (list.length > max) {
           problems.add(`${pathText(path)}: ${list.length} items, at most ${max}`);
+          oversized(problems);
           return; // the items of a list that is refused anyway are not worth the work
         }
         for (let i = 0; i < list.length; i += 1) this.walk(t.items, list[i], { parent: path, name: i }, bound, problems);
@@ -181,7 +191,10 @@ export class RecordBounds {
       case 'map': {
         const entries = Object.entries(value as Record<string, unknown>);
         const max = bound?.items ?? this.limits.defaults.items;
-        if (entries.length > max) return problems.add(`${pathText(path)}: ${entries.length} entries, at most ${max}`);
+        if (entries.length > max) {
+          problems.add(`${pathText(path)}: ${entries.length} entries, at most ${max}`);
+          return oversized(problems);
+        }
         for (const [k, v] of entries) this.walk(t.values, v, { parent: path, name: k }, bound, problems);
         return;
       }
@@ -196,7 +209,10 @@ export class RecordBounds {
   private primitive(type: string, logicalType: string | undefined, value: unknown, path: Path, bound: Bound | undefined, problems: ProblemList): void {
     if (type === 'string' && typeof value === 'string') {
       const max = bound?.chars ?? this.limits.defaults.chars;
-      if (value.length > max) problems.add(`${pathText(path)}: ${value.length} characters, at most ${max}`);
+      if (value.length > max) {
+        problems.add(`${pathText(path)}: ${value.length} characters, at most ${max}`);
+        oversized(problems);
+      }
       return;
     }
     const range = rangeOf(type, logicalType);

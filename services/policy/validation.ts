@@ -33,9 +33,10 @@ export function validateNotice(notice: Notice, origin: string, policy: Policy, n
   if (notice.sender.country !== origin) {
     return { code: 'ORIGIN_MISMATCH', problems: [`sender.country: "${clip(notice.sender.country, 12)}" is not the origin ${origin} proven by the outbox topic`] };
   }
-  // Bounds first: a list over its limit is reported once, and its items are not examined.
+  // Bounds first: a list or a text over its size is reported once, and nothing in it is examined
+  // (bounded work). A value out of its range does not stop the other checks: one refusal lists every problem.
   const problems = policy.bounds.check(notice);
-  if (problems.size > 0) return { code: 'INVALID_NOTICE', problems: problems.toArray() };
+  if (problems.oversized) return { code: 'INVALID_NOTICE', problems: problems.toArray() };
   const add = (problem: string | null) => {
     if (problem !== null) problems.add(problem);
   };

@@ -137,6 +137,18 @@ describe('the national adapter', () => {
     expect(preview.body.destinations.find((d) => d.destination === 'CO')).toMatchObject({ status: 'HELD_FOR_REVIEW', held: expect.objectContaining({ destination: 'CO' }) });
   });
 
+  it('previews a correction for every earlier recipient, as the gateway delivers it', async () => {
+    const original = await post('/v1/notices', 'BE', 'system', submission({ crimeAreas: ['COCAINE_TRAFFICKING'], recipients: ['NL', 'LU'] }));
+    expect(original.status).toBe(202);
+    await processed(original.body.noticeId, 'BE', (s) => s.destinations.length === 2);
+    const correction = { ...submission({ crimeAreas: ['COCAINE_TRAFFICKING'], recipients: ['DE'] }), correction: { of: original.body.noticeId, action: 'CORRECT', reason: 'The container number was wrong' } };
+    const preview = await post<NoticePreview>('/v1/notices/preview', 'BE', 'system', correction);
+    expect(preview.status).toBe(200);
+    // Rule 12: the earlier recipients get the correction too, whatever it names.
+    expect(preview.body.destinations.map((d) => d.destination).sort()).toEqual(['DE', 'LU', 'NL']);
+
+  });
+
   it('previews only for the system and the DPO of the caller\'s own country, with the problems of an invalid notice', async () => {
     const officer = await post<Problem>('/v1/notices/preview', 'BE', 'officer', submission());
     expect(officer.status).toBe(403);

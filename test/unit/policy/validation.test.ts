@@ -45,3 +45,15 @@ describe('validateNotice', () => {
     expect(validateNotice(notice({ recipients: ['BE'], sender: { country: 'NL', agency: 'LO', contactPoint: 'LO Bogotá', onBehalfOf: 'LU' } }), 'NL', policy, now)).toBeNull();
   });
 });
+
+describe('one refusal lists every problem', () => {
+  it('names a value out of its range and an unknown recipient together', () => {
+    const result = validateNotice(notice({ recipients: ['NL', 'XX'], expiresAt: 9e15 }), 'BE', policy, now);
+    expect(result?.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^expiresAt: /), expect.stringMatching(/^recipients\[1\]: "XX" is not a known party/)]));
+  });
+
+  it('still examines nothing inside a list over its size', () => {
+    const result = validateNotice(notice({ recipients: Array(10_000).fill('XX') }), 'BE', policy, now);
+    expect(result?.problems).toEqual(['recipients: 10000 items, at most 40']);
+  });
+});
