@@ -375,6 +375,19 @@ async function storeHeld(client: Client, held: ReadonlyArray<{ noticeId: string;
   );
 }
 
+/**
+ * What the database holds of a notice, with this process's own later reports on top. The own
+ * record may hold only the destinations of its reports (an earlier report already stored and
+ * dropped from the heap, then a DPO's decision for one destination): the other destinations
+ * come from the database, never lost because one was decided here.
+ */
+function overlay(stored: Delivered | undefined, own: Delivered | undefined): Delivered | undefined {
+  if (!stored || !own) return own ?? stored;
+  const destinations = new Map(stored.destinations.map((d) => [d.destination, d]));
+  for (const d of own.destinations) destinations.set(d.destination, d);
+  return { ...stored, destinations: [...destinations.values()] };
+}
+
 abstract class LedgerReads implements LedgerView {
   abstract prepare(noticeIds: readonly string[]): Promise<void>;
   abstract get(noticeId: string): Delivered | undefined;
@@ -427,7 +440,7 @@ export class LedgerBatch extends LedgerReads {
     const own = new Map(missing.map((id) => [id, this.ledger.recentlyDelivered(id)]));
     const ownHeld = missing.flatMap((id) => this.ledger.recentlyHeld(id));
     const { delivered, held } = await this.ledger.load(missing);
-    for (const id of missing) this.loaded.set(id, own.get(id) ?? delivered.get(id));
+    for (const id of missing) this.loaded.set(id, overlay(delivered.get(id), own.get(id)));
     for (const [key, copy] of [...held, ...ownHeld]) this.loadedHeld.set(key, copy);
   }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EuLiaison } from '../../../services/shared/generated/contract-types.ts';
-import { type ReportFacts, UnpreparedReadError } from '../../../services/gateway/delivery-ledger.ts';
+import { DeliveryLedger, type ReportFacts, UnpreparedReadError } from '../../../services/gateway/delivery-ledger.ts';
+import { createLogger } from '../../../services/shared/logger.ts';
+import { ContractRegistry } from '../../../services/shared/registry.ts';
 import { ledgerWithoutHistory, viewOf } from '../../support/ledger.ts';
 
 const report = (noticeId: string, destination: string, status: EuLiaison.DeliveryStatus): ReportFacts => ({
@@ -113,5 +115,23 @@ describe('the delivery ledger', () => {
     ledger.prune(() => true);
     expect(ledger.pending).toBe(0);
     expect(ledger.heldWaiting().map((h) => `${h.origin}-${h.destination}`)).toEqual(['BE-CO']);
+  });
+});
+
+describe('the delivery ledger over the database', () => {
+  it('keeps the destinations the database holds when this process decided one of them after its first report was stored', async () => {
+    // The database holds the routing (two copies held); the heap holds only this process's later report for CO.
+    const stored = { noticeId: 'n9', caseRef: 'ANR-2026-0042', origin: 'BE', destinations: [{ destination: 'CO', status: 'HELD_FOR_REVIEW' as const }, { destination: 'EC', status: 'HELD_FOR_REVIEW' as const }] };
+    const copy = { notice: { noticeId: 'n9' }, destination: 'EC' } as EuLiaison.NoticeCopy;
+    const ledger = new DeliveryLedger(new ContractRegistry('http://127.0.0.1:9'), createLogger('gateway-test', 'warn'), {
+      stored: async (ids) => ({ delivered: new Map(ids.includes('n9') ? [['n9', stored]] : []), held: new Map(ids.includes('n9') ? [['n9:EC', copy]] : []) }),
+    });
+    const decision = await viewOf(ledger, 'n9');
+    decision.apply({ kind: 'report', report: report('n9', 'CO', 'DELIVERED_FILTERED') });
+    decision.commit();
+    const next = await viewOf(ledger, 'n9');
+    expect(next.get('n9')?.destinations).toEqual([{ destination: 'CO', status: 'DELIVERED_FILTERED' }, { destination: 'EC', status: 'HELD_FOR_REVIEW' }]);
+    expect(next.heldCopy('n9', 'EC')).toBe(copy);
+    expect(next.heldCopy('n9', 'CO')).toBeUndefined();
   });
 });
