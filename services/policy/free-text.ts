@@ -211,6 +211,8 @@ const ROMANCE_STREET = String.raw`(?=[ABCFIPQRSTVLabcfipqrstv])(?<![\p{L}\p{N}])
 const FRENCH_STREET = String.raw`(?=[1-9])(?<![\p{L}\p{N}.,])[1-9]\d{0,3}(?:\s?(?:bis|ter|[A-Za-z])(?![\p{L}]))?\s*,?\s+(?:${ROMANCE_TYPES}|via|place|route|square|passage|cours|corso|largo|plaza)\s*${NAME_WORDS}${CITY_TAIL}`;
 /** English: 12 Baker Street, 221B Baker St. */
 const ENGLISH_STREET = String.raw`(?=[1-9])(?<![\p{L}\p{N}.,])[1-9]\d{0,3}[A-Za-z]?\s+(?:\p{Lu}[\p{Ll}'’-]+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Court|Ct|Terrace|Way|Crescent|Boulevard|Blvd|Square|Sq|Place|Pl|Gardens|Grove|Row|Mews|Hill)\.?(?![\p{L}])${CITY_TAIL}`;
+/** A cheap test before the English street pattern: a street-type word after a capitalised word. */
+const ENGLISH_GUARD = /\p{Lu}[\p{Ll}'’-]+\s+(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Court|Ct|Terrace|Way|Crescent|Boulevard|Blvd|Square|Sq|Place|Pl|Gardens|Grove|Row|Mews|Hill)\.?(?![\p{L}])/u;
 /** Cheap tests before the Romance street patterns: their type word as a word (case as in the patterns), or a number and a type word. */
 const ROMANCE_GUARD = new RegExp(String.raw`(?<![\p{L}])${ROMANCE_TYPES}`, 'u');
 const FRENCH_GUARD = new RegExp(String.raw`\d\s*,?\s+(?:${ROMANCE_TYPES}|via|place|route|square|passage|cours|corso|largo|plaza)(?![\p{L}])`, 'u');
@@ -320,7 +322,7 @@ const PATTERNS: Pattern[] = [
   { kind: 'address', guard: GERMANIC_GUARD, regex: new RegExp(GERMANIC_STREET, 'gu'), accept: (m) => !NOT_A_STREET.test(m) },
   { kind: 'address', guard: FRENCH_GUARD, regex: new RegExp(FRENCH_STREET, 'gu') },
   { kind: 'address', guard: ROMANCE_GUARD, regex: new RegExp(ROMANCE_STREET, 'gu') },
-  { kind: 'address', regex: new RegExp(ENGLISH_STREET, 'gu') },
+  { kind: 'address', guard: ENGLISH_GUARD, regex: new RegExp(ENGLISH_STREET, 'gu') },
   { kind: 'address', guard: /\[address removed\]/, regex: new RegExp(AFTER_MASKED_STREET, 'gu') },
   // A phone number where the text says so, in any national notation (Italian 347 123 4567, Spanish 612 345 678).
   {
