@@ -165,13 +165,21 @@ export class Gateway {
     this.runner = runner;
     step('fencing the previous incarnation (InitProducerId)');
     await runner.start();
-    step('storing the delivery ledger');
-    await this.state.followLedger(parties);
-    await this.audit.follow(step);
-    step('reading the policy reviews');
-    await this.state.followPolicyReviews();
-    step('reading the attempt log');
-    await this.attempts.start();
+    // What the gateway reads before its first batch, each on its own and at once: the start is as
+    // long as the longest of them (after a crash, the ledger's catch-up), not their sum.
+    const reading = new Set(['the delivery ledger', 'the audit trail', 'the policy reviews', 'the attempt log']);
+    const read = async (what: string, work: Promise<void>) => {
+      await work;
+      reading.delete(what);
+      step(`reading ${[...reading].join(', ')}`);
+    };
+    step(`reading ${[...reading].join(', ')}`);
+    await Promise.all([
+      read('the delivery ledger', this.state.followLedger(parties)),
+      read('the audit trail', this.audit.follow()),
+      read('the policy reviews', this.state.followPolicyReviews()),
+      read('the attempt log', this.attempts.start()),
+    ]);
     step('joining the consumer group');
     await this.consume(parties, runner, progress);
     const poll = () => {

@@ -25,6 +25,9 @@ import { type Encoded, TransactionOutput } from './transaction-output.ts';
 
 /** How long a failed commit waits for the cluster to tell whether it was written, before the gateway gives up (and restarts). */
 const COMMIT_OUTCOME_WAIT_MS = 120_000;
+/** Reads of the committed offset, this far apart, before a commit is taken for not written. */
+const COMMITTED_READS = 6;
+const COMMITTED_READ_GAP_MS = 500;
 
 export interface TransactionRunnerOptions {
   kafka: Pick<Kafka, 'producer'>;
@@ -186,7 +189,7 @@ export class TransactionRunner {
     for (let wait = 100; ; wait = Math.min(wait * 2, 5_000)) {
       try {
         await this.renewProducer();
-        if (committing) outcome = (await this.options.committedOffset(batch.topic, batch.partition)) >= committing.offset ? 'committed' : 'aborted';
+        if (committing) outcome = (await this.committedSince(batch.topic, batch.partition, committing.offset)) ? 'committed' : 'aborted';
         break;
       } catch (renewal) {
         if (!committing || Date.now() + wait > deadline) {
@@ -210,6 +213,21 @@ export class TransactionRunner {
       this.options.onFatal(this.fatal);
     }
     throw error;
+  }
+
+  /**
+   * Whether the group's committed offset has reached `offset`. The new incarnation's
+   * InitProducerId has finished the transaction, but kafkajs's OffsetFetch cannot ask for stable
+   * offsets (require_stable): the group may still answer the offset from before the commit's
+   * marker for a moment. Read again a few times before concluding that it was not written: taking a
+   * written commit for an aborted one would rewind the audit chain under events already written.
+   */
+  private async committedSince(topic: string, partition: number, offset: number): Promise<boolean> {
+    for (let read = 0; read < COMMITTED_READS; read += 1) {
+      if (read > 0) await sleep(COMMITTED_READ_GAP_MS);
+      if ((await this.options.committedOffset(topic, partition)) >= offset) return true;
+    }
+    return false;
   }
 
   /**

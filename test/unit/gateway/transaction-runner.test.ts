@@ -136,6 +136,17 @@ describe('TransactionRunner', () => {
     expect(s.fatal).toEqual([]);
   });
 
+  it('a commit the group offsets show only a moment later (no stable OffsetFetch in kafkajs) is taken as written, the chain not rewound', async () => {
+    let reads = 0;
+    const s = setup({ commitFails: (n) => n === 1, committedOffset: async () => (++reads < 3 ? 0 : 1) });
+    await s.runner.start();
+    await s.runner.processBatch(s.payload([s.message({ name: 'notice', value: notice({ recipients: ['NL'] }) })]));
+    expect(reads).toBe(3);
+    expect(s.resolved).toEqual(['0']);
+    expect(s.audit.chain.snapshot().sequence).toBe(0);
+    expect(await counter(s.metrics, 'liaison_gateway_failed_commits_total', { outcome: 'committed' })).toBe(1);
+  });
+
   it('a commit that was not written: the batch is given back, the audit chain rewound, the ledger untouched', async () => {
     const s = setup({ commitFails: (n) => n === 1, committedOffset: async () => -1 });
     await s.runner.start();
